@@ -1,0 +1,21 @@
+#!/bin/bash
+# The unit suites of tests/unit/ as KUnit suites in the debug kernel:
+# kraft_test.ko runs them on load; its KTAP is read back from the log.
+set -u
+out=/tmp/kraft-kunit.log
+tests/vm/run --kernel debug -- sh -c '
+	dmesg -c >/dev/null
+	modprobe kraft_test || exit 1
+	dmesg | sed -e "s/^\[[^]]*\] //" >/tmp/ktap
+	rmmod kraft_test
+	sed -n "/KTAP version 1/,\$p" /tmp/ktap | sed "s/^/KTAP: /"
+' >$out 2>&1
+rc=$?
+sed -n 's/^KTAP: //p' $out | tee /tmp/kraft-kunit.ktap
+[ $rc = 0 ] || { tail -40 $out; }
+line=$(tests/ktap-count kunit </tmp/kraft-kunit.ktap)
+if [ $rc != 0 ]; then
+	line=$(echo "$line" | awk '{ sub(/[0-9]+ failed/, ($5 + 1) " failed"); print }')
+fi
+echo "$line"
+echo "$line" | grep -q ' 0 failed$' && [ $rc = 0 ]

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Guest tests on both kernels, and the harness's own contract:
+# `-- true` exits 0, `-- false` non-zero, a kernel WARN non-zero.
+set -u
+pass=0
+fail=0
+expect() {
+	local desc=$1 want=$2
+	shift 2
+	"$@" >/tmp/kraft-vm-self.log 2>&1
+	local rc=$?
+	if { [ "$want" = 0 ] && [ $rc = 0 ]; } || { [ "$want" != 0 ] && [ $rc != 0 ]; }; then
+		echo "ok - $desc (exit $rc)"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $desc (exit $rc)"
+		tail -20 /tmp/kraft-vm-self.log
+		fail=$((fail + 1))
+	fi
+}
+for k in debian debug; do
+	tests/vm/run --kernel $k -- tests/vm/guest/smoke.sh >/tmp/kraft-vm-$k.log 2>&1
+	rc=$?
+	grep -E '^(not )?ok [0-9]+ |^# ' /tmp/kraft-vm-$k.log | sed "s/^/[$k] /"
+	line=$(tests/vm/tap-count "smoke-$k" $rc </tmp/kraft-vm-$k.log)
+	[ $rc = 0 ] || tail -30 /tmp/kraft-vm-$k.log
+	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	pass=$((pass + p))
+	fail=$((fail + f))
+done
+expect "harness: debug -- true exits 0" 0 tests/vm/run --kernel debug -- true
+expect "harness: debian -- false exits non-zero" 1 tests/vm/run --kernel debian -- false
+expect "harness: a kernel WARN fails the run (debian)" 1 \
+	tests/vm/run --kernel debian -- modprobe kraft_splat
+expect "harness: a kernel WARN fails the run (debug)" 1 \
+	tests/vm/run --kernel debug -- modprobe kraft_splat
+echo "SUITE vm: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside a guest (tests/vm/run): the module's whole skeleton path.
+# Prints TAP; exits non-zero when any check fails.
+n=0
+fails=0
+check() {
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" >/tmp/check.out 2>&1; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		sed 's/^/# /' /tmp/check.out
+		fails=$((fails + 1))
+	fi
+}
+
+check "modprobe kraft" modprobe kraft
+check "the version is logged" sh -c 'dmesg | grep -q "kraft: version .* loaded"'
+check "/dev/kraft is a character device" test -c /dev/kraft
+check "genl family kraft is registered" sh -c 'genl ctrl get name kraft | grep -q "Name: kraft"'
+check "genl family has the events group" sh -c 'genl ctrl get name kraft | grep -q "name: events"'
+check "kraftctl version talks to the module" sh -c 'kraftctl version | grep -q "^kraft [0-9.]* (protocol 1)$"'
+check "kraftctl unknown command is a usage error" sh -c 'kraftctl frobnicate; [ $? = 2 ]'
+check "rmmod kraft" rmmod kraft
+check "the family is gone after rmmod" sh -c '! genl ctrl get name kraft'
+check "/dev/kraft is gone after rmmod" sh -c '! test -e /dev/kraft'
+check "kraftctl explains a missing module" sh -c 'kraftctl version 2>&1 | grep -q "modprobe kraft"; [ $? = 0 ]'
+check "load and unload 5 times" sh -c 'for i in 1 2 3 4 5; do modprobe kraft && rmmod kraft || exit 1; done'
+echo "1..$n"
+[ "$fails" = 0 ]
