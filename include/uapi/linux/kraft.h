@@ -28,6 +28,7 @@ enum kraft_cmd {
 	KRAFT_CMD_GET_VERSION,
 	__KRAFT_CMD_MAX,
 };
+
 #define KRAFT_CMD_MAX (__KRAFT_CMD_MAX - 1)
 
 /**
@@ -42,6 +43,7 @@ enum kraft_attr {
 	KRAFT_A_PROTO_VERSION,
 	__KRAFT_A_MAX,
 };
+
 #define KRAFT_A_MAX (__KRAFT_A_MAX - 1)
 
 /* The control character device, /dev/kraft. */

@@ -26,9 +26,9 @@ check "genl family has the events group" sh -c 'genl ctrl get name kraft | grep 
 check "kraftctl version talks to the module" sh -c 'kraftctl version | grep -q "^kraft [0-9.]* (protocol 1)$"'
 check "kraftctl unknown command is a usage error" sh -c 'kraftctl frobnicate; [ $? = 2 ]'
 check "rmmod kraft" rmmod kraft
-check "the family is gone after rmmod" sh -c '! genl ctrl get name kraft'
+check "the module is gone after rmmod" sh -c '! test -e /sys/module/kraft'
 check "/dev/kraft is gone after rmmod" sh -c '! test -e /dev/kraft'
-check "kraftctl explains a missing module" sh -c 'kraftctl version 2>&1 | grep -q "modprobe kraft"; [ $? = 0 ]'
+check "a family lookup autoloads kraft" sh -c 'genl ctrl get name kraft >/dev/null && test -e /sys/module/kraft && rmmod kraft'
 check "load and unload 5 times" sh -c 'for i in 1 2 3 4 5; do modprobe kraft && rmmod kraft || exit 1; done'
 echo "1..$n"
 [ "$fails" = 0 ]
