@@ -63,8 +63,9 @@ DKMS_SRC	:= $(DESTDIR)/usr/src/kraft-0.1.0
 # sources under /usr/src for dkms, which rebuilds kraft.ko whenever a
 # distribution kernel update installs new headers.
 install: module kraftctl
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/build/host modules_install
-	depmod -a
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KOUT) INSTALL_MOD_PATH=$(DESTDIR) \
+		modules_install
+	@if [ -z "$(DESTDIR)" ]; then depmod -a; fi
 	install -D -m 0755 $(USER_OUT)/kraftctl $(DESTDIR)/usr/local/sbin/kraftctl
 	mkdir -p $(DKMS_SRC)
 	cp -r Makefile Kbuild dkms.conf kmod include mk $(DKMS_SRC)/
