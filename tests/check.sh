@@ -11,6 +11,7 @@ set -u
 cd "$(dirname "$0")/.."
 pass=0
 fail=0
+skip=0
 log=$(mktemp -d)
 for s in tests/suites/${KRAFT_SUITES:-*}.sh; do
 	[ -e "$s" ] || continue
@@ -23,6 +24,8 @@ for s in tests/suites/${KRAFT_SUITES:-*}.sh; do
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
 		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		k=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
+		skip=$((skip + ${k:-0}))
 		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 			f=1
 		fi
@@ -35,5 +38,9 @@ for s in tests/suites/${KRAFT_SUITES:-*}.sh; do
 	fail=$((fail + f))
 done
 rm -rf "$log"
-echo "$pass passed, $fail failed"
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
 [ "$fail" = 0 ]

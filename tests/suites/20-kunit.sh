@@ -3,8 +3,9 @@
 # kraft_test.ko runs them on load; its KTAP is read back from the log.
 set -u
 out=/tmp/kraft-kunit.log
-tests/vm/run --kernel debug -- sh -c '
+tests/vm/run --kernel debug --disks 1 --disk-mb 64 -- sh -c '
 	dmesg -c >/dev/null
+	printf KRAFT-TEST-BLANK-DISK | dd of=/dev/vdb conv=notrunc 2>/dev/null
 	modprobe kraft_test || exit 1
 	dmesg | sed -e "s/^\[[^]]*\] //" >/tmp/ktap
 	rmmod kraft_test
