@@ -2,145 +2,157 @@
 /*
  * kraftctl - command-line tool for kraft, the in-kernel replicated
  * key/value store. Control commands go over the generic netlink family
- * "kraft" (libnl-genl-3); data commands will use /dev/kraftN.
+ * "kraft" (kraftctl_nl.c, libnl-genl-3); data commands are ioctls on
+ * /dev/kraftN (kraftctl_kv.c).
  *
  * Exit codes: 0 ok, 1 error (message on stderr), 2 usage, 3 not found,
- * 4 compare failed, 5 unavailable.
+ * 4 compare failed, 5 unavailable (no leader or quorum in time).
  */
 #include <errno.h>
-#include <stdio.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netlink/genl/ctrl.h>
-#include <netlink/genl/genl.h>
-#include <netlink/netlink.h>
-#include <linux/kraft.h>
 
-enum { EX_OK, EX_ERR, EX_USAGE, EX_NOTFOUND, EX_CMPFAIL, EX_UNAVAIL };
+#include "kraftctl.h"
 
-struct nl {
-	struct nl_sock *sk;
-	int family;
+struct kc_opts kc;
+
+const struct kc_cmd kc_commands[] = {
+	{ "up", cmd_up, "up DEVICE [--listen HOST:PORT] [--tick-ms N] [--election-ms N] [--heartbeat-ms N]",
+	  "attach a formatted device and start its node; prints the node name" },
+	{ "down", cmd_down, "down NODE", "stop a node, flush and detach its device" },
+	{ "status", cmd_status, "status", "role, term, leader, indexes and peers of the node" },
+	{ "put", cmd_put, "put KEY VALUE", "write a key; prints the new revision" },
+	{ "get", cmd_get, "get KEY [--serializable]", "print a key's value; exit 3 if absent" },
+	{ "del", cmd_del, "del KEY", "delete a key; exit 3 if absent" },
+	{ "cas", cmd_cas, "cas KEY --rev N VALUE",
+	  "write KEY if its mod revision is N (0: only if absent); exit 4 if not" },
+	{ "list", cmd_list, "list [PREFIX] [--limit N]", "keys with a prefix, KEY<TAB>VALUE a line" },
+	{ "watch", cmd_watch, "watch [PREFIX] [--from-rev N]", "print events, one a line, until interrupted" },
+	{ "member", cmd_member, "member list | add ID HOST:PORT [--learner] | promote ID | remove ID",
+	  "show or change the cluster's membership" },
+	{ "leader", cmd_leader, "leader transfer ID", "hand leadership to member ID" },
+	{ "snapshot", cmd_snapshot, "snapshot", "snapshot the state machine and compact the log" },
+	{ "version", cmd_version, "version", "print the loaded module's version" },
+	{ NULL, NULL, NULL, NULL },
 };
 
-static int kc_nl_open(struct nl *nl)
+const struct kc_cmd *kc_find_cmd(const char *name)
 {
-	nl->sk = nl_socket_alloc();
-	if (!nl->sk) {
-		fprintf(stderr, "kraftctl: out of memory\n");
-		return -ENOMEM;
-	}
-	if (genl_connect(nl->sk)) {
-		fprintf(stderr, "kraftctl: cannot open a generic netlink socket\n");
-		goto err;
-	}
-	nl->family = genl_ctrl_resolve(nl->sk, KRAFT_GENL_NAME);
-	if (nl->family < 0) {
-		fprintf(stderr,
-			"kraftctl: the kraft module is not loaded (no netlink family \"%s\"); try: modprobe kraft\n",
-			KRAFT_GENL_NAME);
-		goto err;
-	}
-	return 0;
-err:
-	nl_socket_free(nl->sk);
-	nl->sk = NULL;
-	return -ENOENT;
+	const struct kc_cmd *c;
+
+	for (c = kc_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
 }
-
-static void kc_nl_close(struct nl *nl)
-{
-	nl_socket_free(nl->sk);
-}
-
-static int version_cb(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[KRAFT_A_MAX + 1];
-	int *found = arg;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KRAFT_A_MAX, NULL) < 0)
-		return NL_SKIP;
-	if (tb[KRAFT_A_VERSION] && tb[KRAFT_A_PROTO_VERSION]) {
-		printf("kraft %s (protocol %u)\n",
-		       nla_get_string(tb[KRAFT_A_VERSION]),
-		       nla_get_u32(tb[KRAFT_A_PROTO_VERSION]));
-		*found = 1;
-	}
-	return NL_OK;
-}
-
-static int cmd_version(int argc, char **argv)
-{
-	struct nl_msg *msg;
-	struct nl nl;
-	int found = 0, ret;
-
-	if (argc > 1) {
-		if (!strcmp(argv[1], "--help")) {
-			printf("usage: kraftctl version\n"
-			       "Print the version of the loaded kraft module.\n");
-			return EX_OK;
-		}
-		fprintf(stderr, "usage: kraftctl version\n");
-		return EX_USAGE;
-	}
-	if (kc_nl_open(&nl))
-		return EX_ERR;
-	msg = nlmsg_alloc();
-	if (!msg) {
-		kc_nl_close(&nl);
-		return EX_ERR;
-	}
-	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl.family, 0, 0,
-		    KRAFT_CMD_GET_VERSION, KRAFT_GENL_VERSION);
-	nl_socket_modify_cb(nl.sk, NL_CB_VALID, NL_CB_CUSTOM, version_cb,
-			    &found);
-	ret = nl_send_auto(nl.sk, msg);
-	if (ret >= 0)
-		ret = nl_recvmsgs_default(nl.sk);
-	nlmsg_free(msg);
-	kc_nl_close(&nl);
-	if (ret < 0 || !found) {
-		fprintf(stderr, "kraftctl: version: %s\n", nl_geterror(ret));
-		return EX_ERR;
-	}
-	return EX_OK;
-}
-
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-} commands[] = {
-	{ "version", cmd_version, "print the loaded module's version" },
-};
 
 static void usage(FILE *f)
 {
-	size_t i;
+	const struct kc_cmd *c;
 
 	fprintf(f, "usage: kraftctl [-n NODE] [-o text|json] COMMAND [ARGS...]\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n'kraftctl COMMAND --help' describes each command.\n");
+	for (c = kc_commands; c->name; c++)
+		fprintf(f, "  %-9s %s\n", c->name, c->help);
+	fprintf(f, "\nNODE defaults to the only running node. 'kraftctl COMMAND --help' describes each command.\n");
+}
+
+int kc_usage_error(const struct kc_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kraftctl %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: kraftctl %s\n", cmd->usage);
+	return EX_USAGE;
+}
+
+bool kc_wants_help(const struct kc_cmd *cmd, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: kraftctl %s\n%s\n", cmd->usage, cmd->help);
+			return true;
+		}
+	}
+	return false;
+}
+
+int kc_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+/* Map an errno from the kernel to a message and the contract's exit code. */
+int kc_errno_exit(const char *what, int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case ETIMEDOUT:
+		fprintf(stderr, "kraftctl: %s: unavailable: no leader or quorum within the timeout\n", what);
+		return EX_UNAVAIL;
+	case ENOENT:
+		fprintf(stderr, "kraftctl: %s: not found\n", what);
+		return EX_NOTFOUND;
+	case EINTR:
+		fprintf(stderr, "kraftctl: %s: interrupted\n", what);
+		return EX_ERR;
+	default:
+		fprintf(stderr, "kraftctl: %s: %s\n", what, strerror(err));
+		return EX_ERR;
+	}
 }
 
 int main(int argc, char **argv)
 {
-	size_t i;
+	const struct kc_cmd *c;
+	int i = 1;
 
-	if (argc < 2) {
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return EX_OK;
+		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			kc.node = argv[i + 1];
+			i += 2;
+		} else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			if (!strcmp(argv[i + 1], "json")) {
+				kc.json = true;
+			} else if (strcmp(argv[i + 1], "text")) {
+				fprintf(stderr, "kraftctl: -o takes text or json\n");
+				return EX_USAGE;
+			}
+			i += 2;
+		} else {
+			fprintf(stderr, "kraftctl: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (i >= argc) {
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
-		return EX_OK;
-	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "kraftctl: unknown command '%s'\n", argv[1]);
+	c = kc_find_cmd(argv[i]);
+	if (c)
+		return c->fn(argc - i, argv + i);
+	fprintf(stderr, "kraftctl: unknown command '%s'\n", argv[i]);
 	usage(stderr);
 	return EX_USAGE;
 }
