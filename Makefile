@@ -38,7 +38,7 @@ test-modules:
 	@mkdir -p $(TOUT)/unit
 	@$(RSYNC) kmod/core/ $(TOUT)/core/
 	@$(RSYNC) include $(TOUT)/
-	@$(RSYNC) --include='*_test.c' --include='*.h' --exclude='*' \
+	@$(RSYNC) --include='*.c' --include='*.h' --exclude='*' \
 		tests/unit/ $(TOUT)/unit/
 	@cp tests/kbuild/Kbuild tests/kbuild/*.c $(TOUT)/
 	@mkdir -p $(TOUT)/kmod && cp kmod/disk.c $(TOUT)/ && cp kmod/*.h $(TOUT)/kmod/

@@ -9,7 +9,7 @@ USER_CFLAGS	?= -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter \
 		   -Werror -fno-omit-frame-pointer
 SAN_FLAGS	?= -fsanitize=address,undefined -fno-sanitize-recover=all
 CORE_SRCS	:= $(filter-out %_kernel.c,$(wildcard kmod/core/*.c))
-UNIT_SRCS	:= $(wildcard tests/unit/*_test.c) tests/unit/shim/kunit_main.c
+UNIT_SRCS	:= $(wildcard tests/unit/*.c) tests/unit/shim/kunit_main.c
 USER_INC	:= -Itests/unit/shim -Ikmod/core -Iinclude
 
 $(USER_OUT)/kraft-unit: $(CORE_SRCS) $(UNIT_SRCS) $(wildcard kmod/core/*.h) \

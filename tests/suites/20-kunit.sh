@@ -19,4 +19,4 @@ if [ $rc != 0 ]; then
 	line=$(echo "$line" | awk '{ sub(/[0-9]+ failed/, ($5 + 1) " failed"); print }')
 fi
 echo "$line"
-echo "$line" | grep -q ' 0 failed$' && [ $rc = 0 ]
+echo "$line" | grep -qE ' 0 failed(,|$)' && [ $rc = 0 ]
