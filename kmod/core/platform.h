@@ -21,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/bug.h>
 #include <linux/crc32c.h>
+#include <linux/sort.h>
 #include <asm/unaligned.h>
 
 /* The core runs in process context (a node's event loop), so it may sleep. */
@@ -32,6 +33,7 @@
 #define kr_warn(fmt, ...)	pr_warn(fmt, ##__VA_ARGS__)
 #define kr_debug(fmt, ...)	pr_debug(fmt, ##__VA_ARGS__)
 #define KR_WARN_ON(c)		WARN_ON(c)
+#define kr_sort(b, n, sz, cmp)	sort((b), (n), (sz), (cmp), NULL)
 
 static inline u32 kr_crc32c(u32 seed, const void *buf, size_t len)
 {
@@ -65,6 +67,7 @@ typedef int64_t s64;
 #define kr_warn(fmt, ...)	fprintf(stderr, fmt, ##__VA_ARGS__)
 #define kr_debug(fmt, ...)	do { } while (0)
 #define KR_WARN_ON(c)		kr_warn_on_user(!!(c), #c, __FILE__, __LINE__)
+#define kr_sort(b, n, sz, cmp)	qsort((b), (n), (sz), (cmp))
 
 #ifndef min
 #define min(a, b)		((a) < (b) ? (a) : (b))
