@@ -42,6 +42,7 @@ void kraft_config_default(struct kraft_config *cfg, u64 id)
 	cfg->max_inflight = 256;
 	cfg->max_inflight_bytes = 4u << 20;
 	cfg->max_msg_bytes = 256u << 10;
+	cfg->max_snapshot_bytes = 256u << 20;
 	cfg->seed = id;
 }
 
@@ -51,6 +52,7 @@ static int check_config(const struct kraft_config *c)
 	    !c->heartbeat_ticks || c->heartbeat_ticks >= c->election_ticks ||
 	    !c->max_inflight || c->max_inflight > 65536 ||
 	    !c->max_inflight_bytes || c->max_msg_bytes < 64 ||
+	    !c->max_snapshot_bytes ||
 	    (c->lease_read && !c->check_quorum))
 		return -EINVAL;
 	return 0;
@@ -73,9 +75,15 @@ static int copy_snapshot(struct kraft_snapshot *dst,
 	return 0;
 }
 
+/*
+ * A crash can leave part of a ready on disk: entries without the hard
+ * state that came with them, or the reverse. Nothing of that ready was
+ * sent, so it is safe to take the newer term the entries show (with no
+ * vote) and to cap the commit index at the log's end.
+ */
 static int restore(struct kraft_raft *r, const struct kraft_restore *rs)
 {
-	u64 prev, last, i;
+	u64 prev, last, i, term = rs->hs.term, vote = rs->hs.vote;
 	int err;
 
 	if (rs->snapshot) {
@@ -89,7 +97,8 @@ static int restore(struct kraft_raft *r, const struct kraft_restore *rs)
 	for (i = 0; i < rs->n_entries; i++) {
 		const struct kraft_entry *e = &rs->entries[i];
 
-		if (e->index != prev + 1 + i || e->term > rs->hs.term)
+		if (e->index != prev + 1 + i ||
+		    e->term < kraft_log_last_term(&r->log))
 			return -EINVAL;
 		err = kraft_log_append(&r->log, e->term, e->type, e->data,
 				       e->len);
@@ -97,11 +106,13 @@ static int restore(struct kraft_raft *r, const struct kraft_restore *rs)
 			return err;
 	}
 	last = kraft_log_last_index(&r->log);
-	if (rs->hs.commit < r->log.snap_index || rs->hs.commit > last)
-		return -EINVAL;
-	r->term = rs->hs.term;
-	r->vote = rs->hs.vote;
-	r->log.committed = rs->hs.commit;
+	if (kraft_log_last_term(&r->log) > term) {
+		term = kraft_log_last_term(&r->log);
+		vote = KRAFT_NONE;
+	}
+	r->term = term;
+	r->vote = vote;
+	r->log.committed = max(r->log.snap_index, min(rs->hs.commit, last));
 	r->log.stable = last;
 	r->log.unstable = last + 1;
 	return 0;

@@ -167,6 +167,7 @@ struct kraft_ready {
  * @max_inflight: append messages in flight per peer
  * @max_inflight_bytes: bytes of entries in flight per peer
  * @max_msg_bytes: bytes of entries (or snapshot chunk) in one message
+ * @max_snapshot_bytes: largest snapshot accepted from a leader
  * @seed: randomness for election timeouts
  * @initial: the bootstrap membership, used when @restore has none
  * @restore: persisted state to start from, or NULL for a new node
@@ -181,6 +182,7 @@ struct kraft_config {
 	u32 max_inflight;
 	u32 max_inflight_bytes;
 	u32 max_msg_bytes;
+	u32 max_snapshot_bytes;
 	u64 seed;
 	struct kraft_conf initial;
 	const struct kraft_restore *restore;

@@ -73,6 +73,7 @@ struct kraft_snap_rx {
 	struct kraft_conf conf;
 	u32 total;
 	u32 got;
+	u32 cap;	/* bytes allocated at @data */
 	u8 *data;
 };
 

@@ -310,17 +310,27 @@ void kraft_handle_snapshot(struct kraft_raft *r, const struct kraft_msg *m)
 			kraft_send(r, &resp);
 			return;
 		}
+		if (m->snap_total > r->cfg.max_snapshot_bytes)
+			return;	/* refused: larger than this node accepts */
 		kr_free(rx->data);
 		memset(rx, 0, sizeof(*rx));
-		rx->data = m->snap_total ? kr_malloc(m->snap_total) : NULL;
-		if (m->snap_total && !rx->data)
-			return;
 		rx->index = m->snap_index;
 		rx->term = m->snap_term;
 		rx->conf = *m->snap_conf;
 		rx->total = m->snap_total;
 	}
 	if (m->snap_off == rx->got && m->chunk_len) {
+		/* grow as bytes arrive: a peer must send what it claims */
+		if (rx->got + m->chunk_len > rx->cap) {
+			u32 cap = min(rx->total,
+				      max(rx->got + m->chunk_len, 2 * rx->cap));
+			u8 *d = kr_realloc(rx->data, rx->cap, cap);
+
+			if (!d)
+				return;
+			rx->data = d;
+			rx->cap = cap;
+		}
 		memcpy(rx->data + rx->got, m->chunk, m->chunk_len);
 		rx->got += m->chunk_len;
 	}

@@ -38,6 +38,7 @@ static void drop_node_storage(struct tc_node *nd)
 	free_entries(nd->log, nd->n_log);
 	nd->log = NULL;
 	nd->n_log = 0;
+	nd->cap_log = 0;
 	kr_free(nd->snap.data);
 	memset(&nd->snap, 0, sizeof(nd->snap));
 }
@@ -144,6 +145,7 @@ int tc_set_log(struct tc_cluster *c, u64 id, const u64 *terms, u32 n,
 	nd->log = kr_calloc(n ? n : 1, sizeof(*nd->log));
 	if (!nd->log)
 		return -ENOMEM;
+	nd->cap_log = n ? n : 1;
 	for (i = 0; i < n; i++) {
 		nd->log[i].index = i + 1;
 		nd->log[i].term = terms[i];
@@ -178,16 +180,23 @@ static int persist(struct tc_node *nd, const struct kraft_ready *rd)
 	}
 	if (!rd->n_entries)
 		return 0;
+	/* the stored log is contiguous: the overlap is found by arithmetic */
 	keep = 0;
-	while (keep < nd->n_log && nd->log[keep].index < rd->entries[0].index)
-		keep++;
+	if (nd->n_log && rd->entries[0].index > nd->log[0].index)
+		keep = min(nd->n_log, rd->entries[0].index - nd->log[0].index);
 	for (i = keep; i < nd->n_log; i++)
 		kr_free(nd->log[i].data);
-	log = kr_realloc(nd->log, nd->n_log * sizeof(*log),
-			 (keep + rd->n_entries) * sizeof(*log));
-	if (!log)
-		return -ENOMEM;
-	nd->log = log;
+	if (keep + rd->n_entries > nd->cap_log) {
+		u64 cap = max(2 * nd->cap_log, keep + rd->n_entries);
+
+		log = kr_realloc(nd->log, nd->cap_log * sizeof(*log),
+				 cap * sizeof(*log));
+		if (!log)
+			return -ENOMEM;
+		nd->log = log;
+		nd->cap_log = cap;
+	}
+	log = nd->log;
 	nd->n_log = keep;
 	for (i = 0; i < rd->n_entries; i++) {
 		if (copy_entry(&log[keep + i], &rd->entries[i]))

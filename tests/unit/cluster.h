@@ -30,6 +30,7 @@ struct tc_node {
 	struct kraft_hard_state hs;
 	struct kraft_entry *log;
 	u64 n_log;
+	u64 cap_log;
 	struct kraft_snapshot snap;
 	/* what it applied and read */
 	struct tc_applied applied[TC_MAX_APPLIED];
