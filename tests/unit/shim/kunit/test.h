@@ -159,6 +159,10 @@ void *kunit_kzalloc(struct kunit *test, size_t size, int gfp);
 	__KUNIT_CHECK(t, (long long)(l) == (long long)(r), 0, fmt, ##__VA_ARGS__)
 #define KUNIT_ASSERT_EQ_MSG(t, l, r, fmt, ...)				\
 	__KUNIT_CHECK(t, (long long)(l) == (long long)(r), 1, fmt, ##__VA_ARGS__)
+#define KUNIT_EXPECT_GE_MSG(t, l, r, fmt, ...)				\
+	__KUNIT_CHECK(t, (long long)(l) >= (long long)(r), 0, fmt, ##__VA_ARGS__)
+#define KUNIT_EXPECT_LT_MSG(t, l, r, fmt, ...)				\
+	__KUNIT_CHECK(t, (long long)(l) < (long long)(r), 0, fmt, ##__VA_ARGS__)
 #define KUNIT_EXPECT_TRUE_MSG(t, c, fmt, ...)				\
 	__KUNIT_CHECK(t, !!(c), 0, fmt, ##__VA_ARGS__)
 #define KUNIT_ASSERT_TRUE_MSG(t, c, fmt, ...)				\

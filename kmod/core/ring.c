@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ring.c - the log ring: records (a 32-byte header with index, term,
+ * type, length and a CRC32C, then the data, 8-byte aligned) packed one
+ * after another, spanning blocks, wrapping at the ring's end behind a pad
+ * record. Offsets here grow monotonically; the device position is the
+ * offset modulo the ring size. This file plans writes; the caller makes
+ * them durable before reporting anything. No locks.
+ */
+#include "disklog.h"
+
+#define REC_MAGIC	0x4345524bu	/* "KREC" */
+#define REC_PAD		0xff
+
+static u64 rd_down(u64 x, u32 a)
+{
+	return x - x % a;
+}
+
+static u64 rd_up(u64 x, u32 a)
+{
+	return rd_down(x + a - 1, a);
+}
+
+u32 kraft_dl_rec_len(u32 data_len)
+{
+	return (KRAFT_DL_REC_HDR + data_len + 7) & ~7u;
+}
+
+int kraft_dl_ring_init(struct kraft_dl_ring *ring, u64 size, u32 lbs,
+		       u64 start_off, u64 start_index)
+{
+	memset(ring, 0, sizeof(*ring));
+	if (!size || size % KRAFT_DL_BLOCK || !lbs || start_off % 8 ||
+	    !start_index)
+		return -EINVAL;
+	ring->size = size;
+	ring->lbs = lbs;
+	ring->start_off = start_off;
+	ring->start_index = start_index;
+	ring->head = start_off;
+	return 0;
+}
+
+void kraft_dl_ring_free(struct kraft_dl_ring *ring)
+{
+	kr_free(ring->offs);
+	ring->offs = NULL;
+	ring->cap = 0;
+	ring->n = 0;
+}
+
+/* Bytes that can still be appended (before pads) without overwriting. */
+u64 kraft_dl_ring_free_bytes(const struct kraft_dl_ring *ring)
+{
+	u64 used = ring->head - rd_down(ring->start_off, ring->lbs);
+
+	return used + ring->lbs >= ring->size ? 0 :
+	       ring->size - ring->lbs - used;
+}
+
+/* Forget records from @index on: the next append goes where it was. */
+int kraft_dl_ring_truncate(struct kraft_dl_ring *ring, u64 index)
+{
+	if (index < ring->start_index || index > ring->start_index + ring->n)
+		return -EINVAL;
+	if (index == ring->start_index + ring->n)
+		return 0;
+	ring->head = ring->offs[index - ring->start_index];
+	ring->n = index - ring->start_index;
+	return 0;
+}
+
+/* Records up to @index are covered by a durable snapshot: free them. */
+int kraft_dl_ring_compact(struct kraft_dl_ring *ring, u64 index)
+{
+	u64 drop;
+
+	if (index < ring->start_index)
+		return 0;
+	drop = index + 1 - ring->start_index;
+	if (drop >= ring->n) {
+		ring->start_off = ring->head;
+		ring->n = 0;
+	} else {
+		ring->start_off = ring->offs[drop];
+		memmove(ring->offs, ring->offs + drop,
+			(ring->n - drop) * sizeof(*ring->offs));
+		ring->n -= drop;
+	}
+	ring->start_index = index + 1;
+	return 0;
+}
+
+static void put_header(u8 *p, u64 index, u64 term, u8 type, u32 len,
+		       const u8 *data)
+{
+	u32 crc;
+
+	put_unaligned_le32(REC_MAGIC, p);
+	put_unaligned_le64(index, p + 8);
+	put_unaligned_le64(term, p + 16);
+	p[24] = type;
+	p[25] = 0;
+	p[26] = 0;
+	p[27] = 0;
+	put_unaligned_le32(len, p + 28);
+	crc = kr_crc32c(~0u, p + 8, KRAFT_DL_REC_HDR - 8);
+	if (type != REC_PAD && len)
+		crc = kr_crc32c(crc, data, len);
+	put_unaligned_le32(crc, p + 4);
+}
+
+/* Where each record goes, with the pad before a wrap. */
+static u64 plan(const struct kraft_dl_ring *ring, const struct kraft_entry *e,
+		u32 n, u64 *pos)
+{
+	u64 at = ring->head;
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		u64 rem = ring->size - at % ring->size;
+		u32 len = kraft_dl_rec_len(e[i].len);
+
+		if (len > rem)
+			at += rem;	/* pad (or too little room for one) */
+		pos[i] = at;
+		at += len;
+	}
+	return at;
+}
+
+/**
+ * kraft_dl_ring_append() - plan the writes that append @n entries
+ * @ring: the ring; updated as if the writes were done
+ * @e: the entries, contiguous from start_index + n
+ * @n: how many
+ * @tail: the lbs bytes of the ring block holding @ring->head as they are
+ *	on the device (only the bytes before head matter)
+ * @w: the writes, one or two (the second after a wrap)
+ *
+ * Return: the number of writes, -ENOSPC when the ring cannot take them
+ * (nothing changed), -EINVAL, -E2BIG (a record larger than the ring can
+ * ever hold), -ENOMEM.
+ */
+int kraft_dl_ring_append(struct kraft_dl_ring *ring,
+			 const struct kraft_entry *e, u32 n, const u8 *tail,
+			 struct kraft_dl_write *w)
+{
+	u64 first, end, final, *pos, *offs;
+	u64 lo = rd_down(ring->start_off, ring->lbs);
+	u32 i, len0;
+	u8 *buf;
+	int nw = 1;
+
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (e[i].index != ring->start_index + ring->n + i)
+			return -EINVAL;
+		if (kraft_dl_rec_len(e[i].len) > ring->size / 4)
+			return -E2BIG;
+	}
+	pos = kr_calloc(n, sizeof(*pos));
+	if (!pos)
+		return -ENOMEM;
+	final = plan(ring, e, n, pos);
+	if (final - lo > ring->size - ring->lbs) {
+		kr_free(pos);
+		return -ENOSPC;
+	}
+	if (ring->n + n > ring->cap) {
+		u64 cap = max(2 * ring->cap, ring->n + n);
+
+		offs = kr_realloc(ring->offs, ring->cap * sizeof(*offs),
+				  cap * sizeof(*offs));
+		if (!offs) {
+			kr_free(pos);
+			return -ENOMEM;
+		}
+		ring->offs = offs;
+		ring->cap = cap;
+	}
+	first = rd_down(ring->head, ring->lbs);
+	end = rd_up(final, ring->lbs);
+	buf = kr_zalloc(end - first);
+	if (!buf) {
+		kr_free(pos);
+		return -ENOMEM;
+	}
+	if (ring->head > first)
+		memcpy(buf, tail, ring->head - first);
+	for (i = 0; i < n; i++) {
+		u64 prev_end = i ? pos[i - 1] + kraft_dl_rec_len(e[i - 1].len) :
+				   ring->head;
+		u64 rem = ring->size - prev_end % ring->size;
+
+		/* a wrap skipped rem bytes: mark them as a pad if it fits */
+		if (pos[i] != prev_end && rem >= KRAFT_DL_REC_HDR)
+			put_header(buf + (prev_end - first), 0, 0, REC_PAD,
+				   rem - KRAFT_DL_REC_HDR, NULL);
+		put_header(buf + (pos[i] - first), e[i].index, e[i].term,
+			   e[i].type, e[i].len, e[i].data);
+		if (e[i].len)
+			memcpy(buf + (pos[i] - first) + KRAFT_DL_REC_HDR,
+			       e[i].data, e[i].len);
+		ring->offs[ring->n + i] = pos[i];
+	}
+	kr_free(pos);
+	/* split where the ring wraps; blocks never straddle it */
+	len0 = end - first;
+	if (first % ring->size + (end - first) > ring->size) {
+		len0 = ring->size - first % ring->size;
+		w[1].off = 0;
+		w[1].len = end - first - len0;
+		w[1].buf = kr_malloc(w[1].len);
+		if (!w[1].buf) {
+			kr_free(buf);
+			return -ENOMEM;
+		}
+		memcpy(w[1].buf, buf + len0, w[1].len);
+		nw = 2;
+	}
+	w[0].off = first % ring->size;
+	w[0].len = len0;
+	w[0].buf = buf;
+	ring->n += n;
+	ring->head = final;
+	return nw;
+}

@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * disklog_test.c - the on-disk format against an in-memory disk that
+ * keeps its writes as a sequence of 512-byte sectors: a crash keeps any
+ * prefix of them, so every crash point of a workload (torn writes
+ * included) is enumerated. Also the loader cases canonical/raft tests:
+ * empty device, foreign data, incomplete header and data, corrupt tail,
+ * trailing zeros, corrupt middle; and a full ring.
+ */
+#include <kunit/test.h>
+#include "disklog.h"
+
+#define SECT		512
+#define DEV_BYTES	(256u * 1024)	/* 64 blocks: a 32 KiB ring */
+
+struct mdisk {
+	u8 *img;		/* what reads see */
+	u8 *base;		/* the image before the logged writes */
+	u64 *sect_off;		/* logged sector writes, in order */
+	u8 *sect_data;
+	u32 n_sect;
+	u32 cap_sect;
+};
+
+static int md_read(void *ctx, u64 off, void *buf, u32 len)
+{
+	struct mdisk *d = ctx;
+
+	if (off + len > DEV_BYTES)
+		return -EIO;
+	memcpy(buf, d->img + off, len);
+	return 0;
+}
+
+static int md_write(struct mdisk *d, u64 off, const u8 *buf, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i += SECT) {
+		if (d->n_sect == d->cap_sect) {
+			u32 cap = d->cap_sect ? 2 * d->cap_sect : 256;
+			u64 *o = kr_realloc(d->sect_off, d->cap_sect * 8, cap * 8);
+			u8 *s;
+
+			if (!o)
+				return -ENOMEM;
+			d->sect_off = o;
+			s = kr_realloc(d->sect_data, d->cap_sect * SECT,
+				       cap * SECT);
+			if (!s)
+				return -ENOMEM;
+			d->sect_data = s;
+			d->cap_sect = cap;
+		}
+		d->sect_off[d->n_sect] = off + i;
+		memcpy(d->sect_data + d->n_sect * SECT, buf + i, SECT);
+		d->n_sect++;
+	}
+	memcpy(d->img + off, buf, len);
+	return 0;
+}
+
+/* The device as it would be after a crash once @n sectors had landed. */
+static void md_crash_image(struct mdisk *d, u32 n, u8 *out)
+{
+	u32 i;
+
+	memcpy(out, d->base, DEV_BYTES);
+	for (i = 0; i < n; i++)
+		memcpy(out + d->sect_off[i], d->sect_data + i * SECT, SECT);
+}
+
+/* A minimal persistence layer over the format, as kmod/log.c will be. */
+struct plog {
+	struct mdisk *d;
+	struct kraft_dl_super sb;
+	struct kraft_dl_ring ring;
+	struct kraft_dl_hs hs;
+	int hs_slot;
+	int snap_slot;
+	u64 snap_seq;
+	u8 tail[KRAFT_DL_BLOCK];
+};
+
+static u64 ring_base(struct plog *p)
+{
+	return p->sb.ring_start * KRAFT_DL_BLOCK;
+}
+
+static int pl_format(struct plog *p, struct mdisk *d, u32 lbs)
+{
+	u8 *blk = kr_zalloc(KRAFT_DL_BLOCK);
+	int err;
+
+	if (!blk)
+		return -ENOMEM;
+	memset(p, 0, sizeof(*p));
+	p->d = d;
+	err = kraft_dl_layout(DEV_BYTES, lbs, &p->sb);
+	if (err)
+		goto out;
+	memcpy(p->sb.cluster, "test", 4);
+	p->sb.node_id = 1;
+	p->sb.n_peers = 1;
+	p->sb.peers[0].id = 1;
+	memcpy(p->sb.peers[0].addr, "10.0.0.1:7000", 13);
+	kraft_dl_super_encode(&p->sb, blk);
+	err = md_write(d, 0, blk, KRAFT_DL_BLOCK);
+	p->hs_slot = 1;
+	p->snap_slot = 1;
+	p->hs.start_index = 1;
+	if (!err)
+		err = kraft_dl_ring_init(&p->ring, p->sb.ring_blocks *
+					 KRAFT_DL_BLOCK, lbs, 0, 1);
+out:
+	kr_free(blk);
+	return err;
+}
+
+static int pl_append(struct plog *p, const struct kraft_entry *e, u32 n)
+{
+	struct kraft_dl_write w[2];
+	int nw, i, err = 0;
+
+	nw = kraft_dl_ring_append(&p->ring, e, n, p->tail, w);
+	if (nw <= 0)
+		return nw;
+	for (i = 0; i < nw; i++) {
+		if (!err)
+			err = md_write(p->d, ring_base(p) + w[i].off, w[i].buf,
+				       w[i].len);
+		if (i == nw - 1)
+			memcpy(p->tail, w[i].buf + w[i].len - p->sb.lbs,
+			       p->sb.lbs);
+		kr_free(w[i].buf);
+	}
+	return err;
+}
+
+static int pl_hs(struct plog *p, u64 term, u64 vote, u64 commit)
+{
+	u8 *blk = kr_zalloc(KRAFT_DL_BLOCK);
+	int err;
+
+	if (!blk)
+		return -ENOMEM;
+	p->hs.seq++;
+	p->hs.term = term;
+	p->hs.vote = vote;
+	p->hs.commit = commit;
+	p->hs.start_off = p->ring.start_off;
+	p->hs.start_index = p->ring.start_index;
+	p->hs_slot ^= 1;
+	kraft_dl_hs_encode(&p->hs, blk);
+	err = md_write(p->d, (1 + p->hs_slot) * KRAFT_DL_BLOCK, blk,
+		       KRAFT_DL_BLOCK);
+	kr_free(blk);
+	return err;
+}
+
+static int pl_truncate(struct plog *p, u64 index)
+{
+	int err = kraft_dl_ring_truncate(&p->ring, index);
+	u64 blk = p->ring.head - p->ring.head % p->sb.lbs;
+
+	if (err)
+		return err;
+	return md_read(p->d, ring_base(p) + blk % p->ring.size, p->tail,
+		       p->sb.lbs);
+}
+
+/* Snapshot at @index (data first, then header), compact, record in hs. */
+static int pl_snapshot(struct plog *p, u64 index, u64 term, const char *data)
+{
+	struct kraft_dl_snap s = { .index = index, .term = term };
+	u8 *blk = kr_zalloc(KRAFT_DL_BLOCK);
+	u64 slot;
+	int err;
+
+	if (!blk)
+		return -ENOMEM;
+	s.seq = ++p->snap_seq;
+	s.conf.n_voters = 1;
+	s.conf.voters[0] = 1;
+	s.len = strlen(data);
+	s.crc = kr_crc32c(~0u, data, s.len);
+	p->snap_slot ^= 1;
+	slot = kraft_dl_snap_slot(&p->sb, p->snap_slot);
+	memcpy(blk, data, s.len);
+	err = md_write(p->d, (slot + 1) * KRAFT_DL_BLOCK, blk, KRAFT_DL_BLOCK);
+	kraft_dl_snap_encode(&s, blk);
+	if (!err)
+		err = md_write(p->d, slot * KRAFT_DL_BLOCK, blk, KRAFT_DL_BLOCK);
+	kr_free(blk);
+	if (!err)
+		err = kraft_dl_ring_compact(&p->ring, index);
+	if (!err)
+		err = pl_hs(p, p->hs.term, p->hs.vote, p->hs.commit);
+	return err;
+}
+
+static struct mdisk *md_new(struct kunit *test)
+{
+	struct mdisk *d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return NULL;
+	d->img = kunit_kzalloc(test, DEV_BYTES, GFP_KERNEL);
+	d->base = kunit_kzalloc(test, DEV_BYTES, GFP_KERNEL);
+	return d->img && d->base ? d : NULL;
+}
+
+static void md_free(struct mdisk *d)
+{
+	kr_free(d->sect_off);
+	kr_free(d->sect_data);
+}
+
+static void entry(struct kraft_entry *e, char *buf, u64 index, u64 term)
+{
+	u32 len = (index * 37) % 150;
+
+	memset(buf, 'a' + index % 26, len);
+	e->index = index;
+	e->term = term;
+	e->type = KRAFT_ENTRY_NORMAL;
+	e->len = len;
+	e->data = (u8 *)buf;
+}
+
+static int recover(struct mdisk *d, struct kraft_dl_state *st)
+{
+	struct kraft_dl_io io = { .ctx = d, .read = md_read };
+	char why[128] = "";
+	int err = kraft_dl_recover(&io, st, why, sizeof(why));
+
+	if (err && err != -ENODATA)
+		kr_warn("recover: %d: %s\n", err, why);
+	return err;
+}
+
+static void kraft_disklog_round_trip(struct kunit *test)
+{
+	struct mdisk *d = md_new(test);
+	struct plog *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct kraft_dl_state *st = kunit_kzalloc(test, sizeof(*st),
+						  GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	struct kraft_entry e;
+	u64 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, pl_format(p, d, 512), 0);
+	/* several laps of the 32 KiB ring, compacting as it fills */
+	for (i = 1; i <= 3000; i++) {
+		entry(&e, buf, i, 1 + i / 500);
+		if (kraft_dl_ring_free_bytes(&p->ring) < 4096)
+			KUNIT_ASSERT_EQ(test, pl_snapshot(p, i - 1, 1 + (i - 1) / 500,
+							  "state"), 0);
+		KUNIT_ASSERT_EQ(test, pl_append(p, &e, 1), 0);
+		if (i % 10 == 0)
+			KUNIT_ASSERT_EQ(test, pl_hs(p, 1 + i / 500, 1, i), 0);
+	}
+	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
+	KUNIT_EXPECT_EQ(test, st->hs.commit, 3000);
+	KUNIT_EXPECT_GT(test, st->snap.index, 0);
+	KUNIT_EXPECT_EQ(test, st->snap.index + st->n_entries, 3000);
+	for (i = 0; i < st->n_entries; i++) {
+		entry(&e, buf, st->snap.index + 1 + i, 0);
+		KUNIT_EXPECT_EQ(test, st->entries[i].index, e.index);
+		KUNIT_EXPECT_EQ(test, st->entries[i].len, e.len);
+		KUNIT_EXPECT_EQ(test, memcmp(st->entries[i].data, e.data, e.len), 0);
+	}
+	kraft_dl_state_free(st);
+	kraft_dl_ring_free(&p->ring);
+	md_free(d);
+}
+
+/* What the workload had made durable after each write: the model. */
+struct step_state {
+	u32 sect;		/* sectors written when this state holds */
+	u64 term;
+	u64 vote;
+	u64 last;		/* last index in the log */
+	u64 terms[64];		/* term of each index 1..last */
+};
+
+static void kraft_disklog_crash_points(struct kunit *test)
+{
+	struct mdisk *d = md_new(test);
+	struct plog *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct step_state *ss = kunit_kzalloc(test, 64 * sizeof(*ss),
+					      GFP_KERNEL);
+	u8 *img = kunit_kzalloc(test, DEV_BYTES, GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	struct kraft_entry e[3];
+	struct kraft_dl_state *st = kunit_kzalloc(test, sizeof(*st),
+						  GFP_KERNEL);
+	struct mdisk view = { 0 };
+	u32 n_ss = 0, k, cut, j;
+	u64 i, t;
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, ss);
+	KUNIT_ASSERT_NOT_NULL(test, img);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, pl_format(p, d, 512), 0);
+	memcpy(d->base, d->img, DEV_BYTES);
+	d->n_sect = 0;
+	/* vote, appends, a truncation by a newer leader, more appends */
+	for (k = 0; k < 12; k++) {
+		struct step_state *s = &ss[n_ss];
+
+		*s = n_ss ? ss[n_ss - 1] : (struct step_state){ 0 };
+		if (k == 0 || k == 6) {
+			s->term += 1;
+			s->vote = k ? 3 : 2;
+			KUNIT_ASSERT_EQ(test, pl_hs(p, s->term, s->vote, 0), 0);
+		} else {
+			u64 from = s->last + 1;
+
+			if (k == 7) {	/* the new leader replaces 4.. */
+				from = 4;
+				KUNIT_ASSERT_EQ(test, pl_truncate(p, 4), 0);
+			}
+			for (i = 0; i < 3; i++) {
+				entry(&e[i], buf + 150 * i, from + i, s->term);
+
+				s->terms[from + i] = s->term;
+			}
+			KUNIT_ASSERT_EQ(test, pl_append(p, e, 3), 0);
+			s->last = from + 2;
+		}
+		s->sect = d->n_sect;
+		n_ss++;
+	}
+	/* every crash point: any prefix of the sectors written */
+	view.img = img;
+	for (cut = 0; cut <= d->n_sect; cut++) {
+		const struct step_state *done = NULL, *next = NULL;
+		u64 need;
+
+		md_crash_image(d, cut, img);
+		for (j = 0; j < n_ss; j++)
+			if (ss[j].sect <= cut)
+				done = &ss[j];
+			else if (!next)
+				next = &ss[j];
+		KUNIT_ASSERT_EQ_MSG(test, recover(&view, st), 0, "cut %u", cut);
+		if (done) {
+			/* acknowledged term, vote and entries survive */
+			KUNIT_EXPECT_GE(test, st->hs.term, done->term);
+			if (st->hs.term == done->term)
+				KUNIT_EXPECT_EQ(test, st->hs.vote, done->vote);
+			/*
+			 * Entries the write in flight replaces (a truncation)
+			 * may go; all others must stay.
+			 */
+			need = done->last;
+			if (next)
+				for (need = 0; need < min(done->last, next->last) &&
+				     done->terms[need + 1] == next->terms[need + 1];
+				     need++)
+					;
+			KUNIT_EXPECT_GE_MSG(test, st->n_entries, need,
+					    "cut %u", cut);
+		}
+		/* nothing recovered that was never written whole */
+		for (i = 0; i < st->n_entries; i++) {
+			t = st->entries[i].term;
+			for (j = 0; j < n_ss; j++)
+				if (ss[j].last > i && ss[j].terms[i + 1] == t)
+					break;
+			KUNIT_EXPECT_LT_MSG(test, j, n_ss, "cut %u index %llu",
+					    cut, (unsigned long long)i + 1);
+		}
+		kraft_dl_state_free(st);
+	}
+	kraft_dl_ring_free(&p->ring);
+	md_free(d);
+}
+
+static void kraft_disklog_loader_cases(struct kunit *test)
+{
+	struct mdisk *d = md_new(test);
+	struct plog *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	u8 *save = kunit_kzalloc(test, DEV_BYTES, GFP_KERNEL);
+	struct kraft_entry e[4];
+	struct kraft_dl_state *st = kunit_kzalloc(test, sizeof(*st),
+						  GFP_KERNEL);
+	u64 base, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, save);
+	/* empty device, foreign data */
+	KUNIT_EXPECT_EQ(test, recover(d, st), -ENODATA);
+	kraft_dl_state_free(st);
+	for (i = 0; i < KRAFT_DL_BLOCK; i++)
+		d->img[i] = (u8)(i * 131 + 7);
+	KUNIT_EXPECT_EQ(test, recover(d, st), -ENODATA);
+	kraft_dl_state_free(st);
+	memset(d->img, 0, KRAFT_DL_BLOCK);
+	KUNIT_ASSERT_EQ(test, pl_format(p, d, 512), 0);
+	/* a fresh device: empty log, trailing zeros */
+	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
+	KUNIT_EXPECT_EQ(test, st->n_entries, 0);
+	kraft_dl_state_free(st);
+	for (i = 0; i < 4; i++) {
+		entry(&e[i], buf + 100 * i, i + 1, 1);
+		e[i].len = 100;
+	}
+	KUNIT_ASSERT_EQ(test, pl_append(p, e, 4), 0);
+	KUNIT_ASSERT_EQ(test, pl_hs(p, 1, 1, 2), 0);
+	memcpy(save, d->img, DEV_BYTES);
+	base = ring_base(p);
+	/* corrupt tail: the last record's data */
+	d->img[base + p->ring.offs[3] + 40] ^= 1;
+	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
+	KUNIT_EXPECT_EQ(test, st->n_entries, 3);
+	KUNIT_EXPECT_TRUE(test, st->cut);
+	kraft_dl_state_free(st);
+	/* incomplete data: the last record cut short by zeros */
+	memcpy(d->img, save, DEV_BYTES);
+	memset(d->img + base + p->ring.offs[3] + 60, 0, 200);
+	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
+	KUNIT_EXPECT_EQ(test, st->n_entries, 3);
+	kraft_dl_state_free(st);
+	/* incomplete header */
+	memcpy(d->img, save, DEV_BYTES);
+	memset(d->img + base + p->ring.offs[3] + 12, 0, 200);
+	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
+	KUNIT_EXPECT_EQ(test, st->n_entries, 3);
+	kraft_dl_state_free(st);
+	/* corrupt middle: record 3 bad, record 4 valid */
+	memcpy(d->img, save, DEV_BYTES);
+	d->img[base + p->ring.offs[2] + 50] ^= 1;
+	KUNIT_EXPECT_EQ(test, recover(d, st), -EUCLEAN);
+	kraft_dl_state_free(st);
+	/* a committed entry torn away is refused too */
+	memcpy(d->img, save, DEV_BYTES);
+	memset(d->img + base + p->ring.offs[1], 0, 1024);
+	KUNIT_EXPECT_EQ(test, recover(d, st), -EUCLEAN);
+	kraft_dl_state_free(st);
+	/* a damaged superblock */
+	memcpy(d->img, save, DEV_BYTES);
+	d->img[100] ^= 1;
+	KUNIT_EXPECT_EQ(test, recover(d, st), -EUCLEAN);
+	kraft_dl_state_free(st);
+	kraft_dl_ring_free(&p->ring);
+	md_free(d);
+}
+
+static void kraft_disklog_ring_full(struct kunit *test)
+{
+	struct mdisk *d = md_new(test);
+	struct plog *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, 512, GFP_KERNEL);
+	struct kraft_entry e;
+	u64 i = 1;
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, pl_format(p, d, 4096), 0);
+	do {
+		entry(&e, buf, i, 1);
+		err = pl_append(p, &e, 1);
+	} while (!err && ++i < 10000);
+	KUNIT_EXPECT_EQ(test, err, -ENOSPC);
+	/* a snapshot frees the ring */
+	KUNIT_ASSERT_EQ(test, pl_snapshot(p, i - 1, 1, "s"), 0);
+	KUNIT_EXPECT_EQ(test, pl_append(p, &e, 1), 0);
+	kraft_dl_ring_free(&p->ring);
+	md_free(d);
+}
+
+static struct kunit_case kraft_disklog_cases[] = {
+	KUNIT_CASE(kraft_disklog_round_trip),
+	KUNIT_CASE(kraft_disklog_crash_points),
+	KUNIT_CASE(kraft_disklog_loader_cases),
+	KUNIT_CASE(kraft_disklog_ring_full),
+	{}
+};
+
+static struct kunit_suite kraft_disklog_suite = {
+	.name = "kraft_disklog",
+	.test_cases = kraft_disklog_cases,
+};
+
+kunit_test_suite(kraft_disklog_suite);
