@@ -19,6 +19,8 @@
 struct kc_opts kc;
 
 const struct kc_cmd kc_commands[] = {
+	{ "init", cmd_init, "init DEVICE --cluster NAME --node ID --peers ID=HOST:PORT[,ID=HOST:PORT...] [--key-file F] [--force]",
+	  "write a new node's superblock on DEVICE (refuses one in use unless --force)" },
 	{ "up", cmd_up, "up DEVICE [--listen HOST:PORT] [--tick-ms N] [--election-ms N] [--heartbeat-ms N]",
 	  "attach a formatted device and start its node; prints the node name" },
 	{ "down", cmd_down, "down NODE", "stop a node, flush and detach its device" },
@@ -34,6 +36,7 @@ const struct kc_cmd kc_commands[] = {
 	  "show or change the cluster's membership" },
 	{ "leader", cmd_leader, "leader transfer ID", "hand leadership to member ID" },
 	{ "snapshot", cmd_snapshot, "snapshot", "snapshot the state machine and compact the log" },
+	{ "dump", cmd_dump, "dump DEVICE", "print the superblock, hard state, snapshots and log records on DEVICE" },
 	{ "version", cmd_version, "version", "print the loaded module's version" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -2,7 +2,8 @@
 /*
  * kraftctl.h - shared declarations of kraftctl's files: kraftctl.c (main,
  * options, dispatch), kraftctl_nl.c (generic netlink: control commands),
- * kraftctl_kv.c (ioctls on /dev/kraftN: data commands), kraftctl_out.c
+ * kraftctl_kv.c (ioctls on /dev/kraftN: data commands), kraftctl_disk.c
+ * (init and dump, on a device directly), kraftctl_out.c
  * (text and JSON output).
  */
 #ifndef KRAFTCTL_H
@@ -61,6 +62,10 @@ int cmd_del(int argc, char **argv);
 int cmd_cas(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+
+/* kraftctl_disk.c */
+int cmd_init(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 /* kraftctl_out.c */
 void kc_json_str(FILE *f, const char *s, size_t len);

@@ -102,10 +102,11 @@ struct kraft_dl_snap {
 int kraft_dl_layout(u64 dev_bytes, u32 lbs, struct kraft_dl_super *sb);
 void kraft_dl_super_encode(const struct kraft_dl_super *sb, u8 *blk);
 int kraft_dl_super_decode(const u8 *blk, struct kraft_dl_super *sb);
-void kraft_dl_hs_encode(const struct kraft_dl_hs *hs, u8 *blk);
-int kraft_dl_hs_decode(const u8 *blk, struct kraft_dl_hs *hs);
-void kraft_dl_snap_encode(const struct kraft_dl_snap *s, u8 *blk);
-int kraft_dl_snap_decode(const u8 *blk, struct kraft_dl_snap *s);
+u32 kraft_dl_salt(const struct kraft_dl_super *sb);
+void kraft_dl_hs_encode(const struct kraft_dl_hs *hs, u32 salt, u8 *blk);
+int kraft_dl_hs_decode(const u8 *blk, u32 salt, struct kraft_dl_hs *hs);
+void kraft_dl_snap_encode(const struct kraft_dl_snap *s, u32 salt, u8 *blk);
+int kraft_dl_snap_decode(const u8 *blk, u32 salt, struct kraft_dl_snap *s);
 u64 kraft_dl_snap_slot(const struct kraft_dl_super *sb, int slot);
 u64 kraft_dl_snap_capacity(const struct kraft_dl_super *sb);
 
@@ -121,6 +122,7 @@ u64 kraft_dl_snap_capacity(const struct kraft_dl_super *sb);
  * @offs: monotonic offset of each live record, index start_index + i
  * @cap: room in @offs
  * @lbs: write alignment
+ * @salt: checksum seed, kraft_dl_salt() (set it after init)
  */
 struct kraft_dl_ring {
 	u64 size;
@@ -131,6 +133,7 @@ struct kraft_dl_ring {
 	u64 *offs;
 	u64 cap;
 	u32 lbs;
+	u32 salt;
 };
 
 /**

@@ -16,15 +16,26 @@ static const u8 sb_magic[8] = "KRAFT-SB";
 static const u8 hs_magic[8] = "KRAFT-HS";
 static const u8 sn_magic[8] = "KRAFT-SN";
 
-static void seal(u8 *blk)
+/*
+ * Everything but the superblock is checksummed from a seed derived from
+ * the device's uuid, so that what an earlier `kraftctl init` of the same
+ * device left behind never passes for this incarnation's data.
+ */
+static void seal(u8 *blk, u32 salt)
 {
-	put_unaligned_le32(kr_crc32c(~0u, blk, CRC_OFF), blk + CRC_OFF);
+	put_unaligned_le32(kr_crc32c(salt, blk, CRC_OFF), blk + CRC_OFF);
 }
 
-static bool sealed(const u8 *blk, const u8 *magic)
+static bool sealed(const u8 *blk, const u8 *magic, u32 salt)
 {
 	return !memcmp(blk, magic, 8) &&
-	       get_unaligned_le32(blk + CRC_OFF) == kr_crc32c(~0u, blk, CRC_OFF);
+	       get_unaligned_le32(blk + CRC_OFF) == kr_crc32c(salt, blk, CRC_OFF);
+}
+
+/* The checksum seed of everything on the device but the superblock. */
+u32 kraft_dl_salt(const struct kraft_dl_super *sb)
+{
+	return kr_crc32c(~0u, sb->uuid, sizeof(sb->uuid));
 }
 
 /**
@@ -95,7 +106,7 @@ void kraft_dl_super_encode(const struct kraft_dl_super *sb, u8 *blk)
 		memcpy(p + 8, sb->peers[i].addr,
 		       strnlen(sb->peers[i].addr, KRAFT_DL_ADDR_MAX));
 	}
-	seal(blk);
+	seal(blk, ~0u);
 }
 
 /**
@@ -114,7 +125,7 @@ int kraft_dl_super_decode(const u8 *blk, struct kraft_dl_super *sb)
 	memset(sb, 0, sizeof(*sb));
 	if (memcmp(blk, sb_magic, 8))
 		return -ENODATA;
-	if (!sealed(blk, sb_magic))
+	if (!sealed(blk, sb_magic, ~0u))
 		return -EUCLEAN;
 	sb->version = get_unaligned_le32(blk + 8);
 	if (sb->version != KRAFT_DL_VERSION)
@@ -152,7 +163,7 @@ int kraft_dl_super_decode(const u8 *blk, struct kraft_dl_super *sb)
 	return 0;
 }
 
-void kraft_dl_hs_encode(const struct kraft_dl_hs *hs, u8 *blk)
+void kraft_dl_hs_encode(const struct kraft_dl_hs *hs, u32 salt, u8 *blk)
 {
 	memset(blk, 0, KRAFT_DL_BLOCK);
 	memcpy(blk, hs_magic, 8);
@@ -162,14 +173,14 @@ void kraft_dl_hs_encode(const struct kraft_dl_hs *hs, u8 *blk)
 	put_unaligned_le64(hs->commit, blk + 32);
 	put_unaligned_le64(hs->start_off, blk + 40);
 	put_unaligned_le64(hs->start_index, blk + 48);
-	seal(blk);
+	seal(blk, salt);
 }
 
 /* Return: 0, or -ENODATA for a slot never written or torn. */
-int kraft_dl_hs_decode(const u8 *blk, struct kraft_dl_hs *hs)
+int kraft_dl_hs_decode(const u8 *blk, u32 salt, struct kraft_dl_hs *hs)
 {
 	memset(hs, 0, sizeof(*hs));
-	if (!sealed(blk, hs_magic))
+	if (!sealed(blk, hs_magic, salt))
 		return -ENODATA;
 	hs->seq = get_unaligned_le64(blk + 8);
 	hs->term = get_unaligned_le64(blk + 16);
@@ -182,7 +193,7 @@ int kraft_dl_hs_decode(const u8 *blk, struct kraft_dl_hs *hs)
 	return 0;
 }
 
-void kraft_dl_snap_encode(const struct kraft_dl_snap *s, u8 *blk)
+void kraft_dl_snap_encode(const struct kraft_dl_snap *s, u32 salt, u8 *blk)
 {
 	memset(blk, 0, KRAFT_DL_BLOCK);
 	memcpy(blk, sn_magic, 8);
@@ -192,14 +203,14 @@ void kraft_dl_snap_encode(const struct kraft_dl_snap *s, u8 *blk)
 	put_unaligned_le64(s->len, blk + 32);
 	put_unaligned_le32(s->crc, blk + 40);
 	kraft_conf_encode(&s->conf, blk + 64);
-	seal(blk);
+	seal(blk, salt);
 }
 
 /* Return: 0, or -ENODATA for a slot never written or torn. */
-int kraft_dl_snap_decode(const u8 *blk, struct kraft_dl_snap *s)
+int kraft_dl_snap_decode(const u8 *blk, u32 salt, struct kraft_dl_snap *s)
 {
 	memset(s, 0, sizeof(*s));
-	if (!sealed(blk, sn_magic))
+	if (!sealed(blk, sn_magic, salt))
 		return -ENODATA;
 	s->seq = get_unaligned_le64(blk + 8);
 	s->index = get_unaligned_le64(blk + 16);

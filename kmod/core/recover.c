@@ -36,7 +36,8 @@ static int load_hs(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 		err = read_block(io, 1 + slot, blk);
 		if (err)
 			return err;
-		if (!kraft_dl_hs_decode(blk, &hs) && hs.seq > st->hs.seq) {
+		if (!kraft_dl_hs_decode(blk, kraft_dl_salt(&st->sb), &hs) &&
+		    hs.seq > st->hs.seq) {
 			st->hs = hs;
 			st->hs_slot = slot;
 		}
@@ -56,7 +57,7 @@ static int load_snap(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 		err = read_block(io, kraft_dl_snap_slot(&st->sb, i), blk);
 		if (err)
 			return err;
-		if (kraft_dl_snap_decode(blk, &s[i]) ||
+		if (kraft_dl_snap_decode(blk, kraft_dl_salt(&st->sb), &s[i]) ||
 		    s[i].len > kraft_dl_snap_capacity(&st->sb))
 			s[i].seq = 0;
 	}
@@ -115,7 +116,7 @@ static int rec_at(const struct kraft_dl_io *io, const struct kraft_dl_state *st,
 	e->term = get_unaligned_le64(h + 16);
 	e->type = h[24];
 	e->len = get_unaligned_le32(h + 28);
-	crc = kr_crc32c(~0u, h + 8, KRAFT_DL_REC_HDR - 8);
+	crc = kr_crc32c(st->ring.salt, h + 8, KRAFT_DL_REC_HDR - 8);
 	if (e->type == REC_PAD)
 		return e->len == rem - KRAFT_DL_REC_HDR &&
 		       crc == get_unaligned_le32(h + 4) ? -EAGAIN : -EBADMSG;
@@ -269,6 +270,7 @@ int kraft_dl_recover(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 		say(why, why_len, "the hard state points outside the log ring");
 		goto out;
 	}
+	st->ring.salt = kraft_dl_salt(&st->sb);
 	err = scan(io, st, why, why_len);
 	if (err)
 		goto out;

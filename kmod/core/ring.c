@@ -92,8 +92,8 @@ int kraft_dl_ring_compact(struct kraft_dl_ring *ring, u64 index)
 	return 0;
 }
 
-static void put_header(u8 *p, u64 index, u64 term, u8 type, u32 len,
-		       const u8 *data)
+static void put_header(u8 *p, u32 salt, u64 index, u64 term, u8 type,
+		       u32 len, const u8 *data)
 {
 	u32 crc;
 
@@ -105,7 +105,7 @@ static void put_header(u8 *p, u64 index, u64 term, u8 type, u32 len,
 	p[26] = 0;
 	p[27] = 0;
 	put_unaligned_le32(len, p + 28);
-	crc = kr_crc32c(~0u, p + 8, KRAFT_DL_REC_HDR - 8);
+	crc = kr_crc32c(salt, p + 8, KRAFT_DL_REC_HDR - 8);
 	if (type != REC_PAD && len)
 		crc = kr_crc32c(crc, data, len);
 	put_unaligned_le32(crc, p + 4);
@@ -197,9 +197,11 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 
 		/* a wrap skipped rem bytes: mark them as a pad if it fits */
 		if (pos[i] != prev_end && rem >= KRAFT_DL_REC_HDR)
-			put_header(buf + (prev_end - first), 0, 0, REC_PAD,
+			put_header(buf + (prev_end - first), ring->salt, 0, 0,
+				   REC_PAD,
 				   rem - KRAFT_DL_REC_HDR, NULL);
-		put_header(buf + (pos[i] - first), e[i].index, e[i].term,
+		put_header(buf + (pos[i] - first), ring->salt, e[i].index,
+			   e[i].term,
 			   e[i].type, e[i].len, e[i].data);
 		if (e[i].len)
 			memcpy(buf + (pos[i] - first) + KRAFT_DL_REC_HDR,

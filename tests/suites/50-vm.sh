@@ -18,11 +18,16 @@ expect() {
 		fail=$((fail + 1))
 	fi
 }
-for k in debian debug; do
-	tests/vm/run --kernel $k -- tests/vm/guest/smoke.sh >/tmp/kraft-vm-$k.log 2>&1
+for k in debian debug disk; do
+	if [ $k = disk ]; then
+		tests/vm/run --kernel debian --disks 2 --disk-mb 64 -- \
+			tests/vm/guest/disk.sh >/tmp/kraft-vm-$k.log 2>&1
+	else
+		tests/vm/run --kernel $k -- tests/vm/guest/smoke.sh >/tmp/kraft-vm-$k.log 2>&1
+	fi
 	rc=$?
 	grep -E '^(not )?ok [0-9]+ |^# ' /tmp/kraft-vm-$k.log | sed "s/^/[$k] /"
-	line=$(tests/vm/tap-count "smoke-$k" $rc </tmp/kraft-vm-$k.log)
+	line=$(tests/vm/tap-count "$k" $rc </tmp/kraft-vm-$k.log)
 	[ $rc = 0 ] || tail -30 /tmp/kraft-vm-$k.log
 	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')

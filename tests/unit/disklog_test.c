@@ -100,6 +100,7 @@ static int pl_format(struct plog *p, struct mdisk *d, u32 lbs)
 	if (err)
 		goto out;
 	memcpy(p->sb.cluster, "test", 4);
+	memcpy(p->sb.uuid, "0123456789abcdef", 16);
 	p->sb.node_id = 1;
 	p->sb.n_peers = 1;
 	p->sb.peers[0].id = 1;
@@ -112,6 +113,7 @@ static int pl_format(struct plog *p, struct mdisk *d, u32 lbs)
 	if (!err)
 		err = kraft_dl_ring_init(&p->ring, p->sb.ring_blocks *
 					 KRAFT_DL_BLOCK, lbs, 0, 1);
+	p->ring.salt = kraft_dl_salt(&p->sb);
 out:
 	kr_free(blk);
 	return err;
@@ -151,7 +153,7 @@ static int pl_hs(struct plog *p, u64 term, u64 vote, u64 commit)
 	p->hs.start_off = p->ring.start_off;
 	p->hs.start_index = p->ring.start_index;
 	p->hs_slot ^= 1;
-	kraft_dl_hs_encode(&p->hs, blk);
+	kraft_dl_hs_encode(&p->hs, p->ring.salt, blk);
 	err = md_write(p->d, (1 + p->hs_slot) * KRAFT_DL_BLOCK, blk,
 		       KRAFT_DL_BLOCK);
 	kr_free(blk);
@@ -188,7 +190,7 @@ static int pl_snapshot(struct plog *p, u64 index, u64 term, const char *data)
 	slot = kraft_dl_snap_slot(&p->sb, p->snap_slot);
 	memcpy(blk, data, s.len);
 	err = md_write(p->d, (slot + 1) * KRAFT_DL_BLOCK, blk, KRAFT_DL_BLOCK);
-	kraft_dl_snap_encode(&s, blk);
+	kraft_dl_snap_encode(&s, p->ring.salt, blk);
 	if (!err)
 		err = md_write(p->d, slot * KRAFT_DL_BLOCK, blk, KRAFT_DL_BLOCK);
 	kr_free(blk);
@@ -449,6 +451,14 @@ static void kraft_disklog_loader_cases(struct kunit *test)
 	memcpy(d->img, save, DEV_BYTES);
 	memset(d->img + base + p->ring.offs[1], 0, 1024);
 	KUNIT_EXPECT_EQ(test, recover(d, st), -EUCLEAN);
+	kraft_dl_state_free(st);
+	/* re-initialised (a new uuid): the old records are not this log's */
+	memcpy(d->img, save, DEV_BYTES);
+	p->sb.uuid[0] ^= 1;
+	kraft_dl_super_encode(&p->sb, d->img);
+	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
+	KUNIT_EXPECT_EQ(test, st->n_entries, 0);
+	KUNIT_EXPECT_EQ(test, st->hs.seq, 0);
 	kraft_dl_state_free(st);
 	/* a damaged superblock */
 	memcpy(d->img, save, DEV_BYTES);
