@@ -3,20 +3,7 @@
 #
 # Runs inside a guest with two blank disks (tests/vm/run --disks 2):
 # kraftctl init and dump on real virtio block devices. Prints TAP.
-n=0
-fails=0
-check() {
-	desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" >/tmp/check.out 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/# /' /tmp/check.out
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 peers=1=10.0.0.1:7000,2=10.0.0.2:7000,3=10.0.0.3:7000
 check "init a blank virtio disk" \
 	kraftctl init /dev/vdb --cluster test --node 1 --peers $peers
@@ -37,5 +24,4 @@ check "init with a node outside --peers is a usage error (exit 2)" sh -c \
 check "foreign data is not mistaken for kraft" sh -c \
 	'dd if=/dev/urandom of=/dev/vdc bs=4096 count=4 2>/dev/null;
 	 kraftctl dump /dev/vdc; [ $? = 1 ]'
-echo "1..$n"
-[ $fails = 0 ]
+tap_done

@@ -3,20 +3,7 @@
 #
 # Runs inside a guest (tests/vm/run): the module's whole skeleton path.
 # Prints TAP; exits non-zero when any check fails.
-n=0
-fails=0
-check() {
-	desc=$1
-	shift
-	n=$((n + 1))
-	if "$@" >/tmp/check.out 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		sed 's/^/# /' /tmp/check.out
-		fails=$((fails + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 check "modprobe kraft" modprobe kraft
 check "the version is logged" sh -c 'dmesg | grep -q "kraft: version .* loaded"'
@@ -30,5 +17,4 @@ check "the module is gone after rmmod" sh -c '! test -e /sys/module/kraft'
 check "/dev/kraft is gone after rmmod" sh -c '! test -e /dev/kraft'
 check "a family lookup autoloads kraft" sh -c 'genl ctrl get name kraft >/dev/null && test -e /sys/module/kraft && rmmod kraft'
 check "load and unload 5 times" sh -c 'for i in 1 2 3 4 5; do modprobe kraft && rmmod kraft || exit 1; done'
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_done
