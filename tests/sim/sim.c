@@ -251,8 +251,8 @@ static void apply_entry(struct sim *s, struct sim_node *nd,
 		h->res_num = res.mod_rev;	/* what the compare saw */
 	if (res.status == KRAFT_KV_S_OK)
 		s->clients[rq->client].seen_rev[h->key] = res.rev;
-	finish(s, rq->client, rq->hop,
-	       res.status == KRAFT_KV_S_COMPARE_FAILED);
+	/* a delete of a missing key surely did not take effect: "fail" */
+	finish(s, rq->client, rq->hop, res.status != KRAFT_KV_S_OK);
 	drop_req(nd, rq);
 }
 

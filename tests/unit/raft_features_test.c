@@ -59,6 +59,28 @@ static void kraft_read_index_deposed_leader(struct kunit *test)
 	tc_free(c);
 }
 
+/* With a lease (behind CheckQuorum) the leader answers at once. */
+static void kraft_read_index_lease(struct kunit *test)
+{
+	struct tc_cluster *c = tc_new(3, 3, true, true);
+	u64 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->base.lease_read = true;
+	for (i = 1; i <= 3; i++)
+		KUNIT_ASSERT_EQ(test, tc_restart(c, i), 0);
+	KUNIT_ASSERT_EQ(test, tc_elect(c, 1), 0);
+	tc_isolate(c, 1);	/* no heartbeat round can complete */
+	KUNIT_ASSERT_EQ(test, kraft_raft_read_index(tc_node(c, 1)->r, 3), 0);
+	tc_process(c, 1);
+	KUNIT_ASSERT_EQ(test, tc_node(c, 1)->n_reads, 1);
+	KUNIT_EXPECT_EQ(test, tc_node(c, 1)->reads_ctx[0], 3);
+	/* and lease reads need CheckQuorum */
+	c->base.check_quorum = false;
+	KUNIT_EXPECT_EQ(test, tc_restart(c, 2), -EINVAL);
+	tc_free(c);
+}
+
 /* A new leader answers reads only once an entry of its term commits. */
 static void kraft_read_index_waits_for_term_commit(struct kunit *test)
 {
@@ -316,6 +338,7 @@ static struct kunit_case kraft_features_cases[] = {
 	KUNIT_CASE(kraft_read_index_leader_and_follower),
 	KUNIT_CASE(kraft_read_index_deposed_leader),
 	KUNIT_CASE(kraft_read_index_waits_for_term_commit),
+	KUNIT_CASE(kraft_read_index_lease),
 	KUNIT_CASE(kraft_transfer_leader),
 	KUNIT_CASE(kraft_snapshot_catch_up),
 	KUNIT_CASE(kraft_membership_learner_promotion),

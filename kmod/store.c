@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * store.c - a node's durable state on its device. Opening recovers it
+ * (kmod/core/recover.c); appends, hard-state and snapshot writes are
+ * planned by the core (layout.c, ring.c) and written here with FUA, so
+ * each call returns only once what it wrote is on stable media. A failed
+ * write leaves the disk failed (kmod/disk.c): nothing later is written or
+ * acknowledged. Called from the node's event loop only; no locks.
+ */
+#include <linux/slab.h>
+#include <linux/mm.h>
+
+#include "store.h"
+
+#define READ_WINDOW	(256u << 10)
+
+/* Recovery reads small pieces in order: serve them from a read window. */
+struct store_reader {
+	struct kraft_disk *disk;
+	u8 *win;
+	u64 base;
+	u32 len;
+};
+
+static int store_read(void *ctx, u64 off, void *buf, u32 len)
+{
+	struct store_reader *rd = ctx;
+	struct kraft_disk *d = rd->disk;
+	u64 end = off + len;
+	int err;
+
+	if (end > d->size || end < off)
+		return -EIO;
+	if (len > READ_WINDOW) {
+		/* a large snapshot: read it whole through a bounce buffer */
+		u64 start = off - off % d->lbs;
+		u32 span = round_up(end, d->lbs) - start;
+		u8 *tmp = kvmalloc(span, GFP_KERNEL);
+
+		if (!tmp)
+			return -ENOMEM;
+		err = kraft_disk_read(d, start, tmp, span);
+		if (!err)
+			memcpy(buf, tmp + (off - start), len);
+		kvfree(tmp);
+		return err;
+	}
+	if (!rd->len || off < rd->base || end > rd->base + rd->len) {
+		rd->base = off - off % d->lbs;
+		rd->len = min_t(u64, READ_WINDOW, d->size - rd->base);
+		rd->len -= rd->len % d->lbs;
+		err = kraft_disk_read(d, rd->base, rd->win, rd->len);
+		if (err) {
+			rd->len = 0;
+			return err;
+		}
+	}
+	memcpy(buf, rd->win + (off - rd->base), len);
+	return 0;
+}
+
+/**
+ * kraft_store_open() - open a node's device and recover its state
+ * @s: the store to fill in
+ * @path: the device
+ * @holder: the exclusive holder
+ * @st: what was recovered (free with kraft_dl_state_free())
+ * @why: set to a reason when recovery refuses the device
+ * @why_len: room at @why
+ *
+ * Return: 0, -EBUSY (in use), -ENODATA (no kraft superblock),
+ * -EUCLEAN (damaged, @why says how), -EPROTONOSUPPORT, -EIO, -ENOMEM.
+ */
+int kraft_store_open(struct kraft_store *s, const char *path, void *holder,
+		     struct kraft_dl_state *st, char *why, u32 why_len)
+{
+	struct store_reader rd = { .disk = &s->disk };
+	struct kraft_dl_io io = { .ctx = &rd, .read = store_read };
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	memset(st, 0, sizeof(*st));
+	err = kraft_disk_open(&s->disk, path, holder);
+	if (err)
+		return err;
+	rd.win = kvmalloc(READ_WINDOW, GFP_KERNEL);
+	err = rd.win ? kraft_dl_recover(&io, st, why, why_len) : -ENOMEM;
+	kvfree(rd.win);
+	if (err)
+		goto fail;
+	err = -EINVAL;
+	if (st->sb.lbs != s->disk.lbs ||
+	    st->sb.total_blocks * KRAFT_DL_BLOCK > s->disk.size) {
+		strscpy(why, "the device's geometry changed since init", why_len);
+		goto fail;
+	}
+	s->sb = st->sb;
+	s->hs = st->hs;
+	s->hs_slot = st->hs_slot;
+	s->snap_seq = st->snap.seq;
+	s->snap_slot = st->snap_slot;
+	/* the ring moves into the store; the state keeps a copy of nothing */
+	s->ring = st->ring;
+	memset(&st->ring, 0, sizeof(st->ring));
+	s->tail = st->tail;
+	st->tail = NULL;
+	return 0;
+fail:
+	kraft_disk_close(&s->disk);
+	return err;
+}
+
+void kraft_store_close(struct kraft_store *s)
+{
+	kraft_dl_ring_free(&s->ring);
+	kfree(s->tail);
+	s->tail = NULL;
+	kraft_disk_close(&s->disk);
+}
+
+static u64 ring_base(const struct kraft_store *s)
+{
+	return s->sb.ring_start * KRAFT_DL_BLOCK;
+}
+
+/**
+ * kraft_store_append() - make entries durable
+ * @s: the store
+ * @e: contiguous entries; the first may be at or before the log's end,
+ *	which then replaces the stored entries from there on
+ * @n: how many
+ *
+ * Return: 0, -ENOSPC when the ring is full (nothing written; a snapshot
+ * frees it), -EINVAL for a gap, -EIO (the disk is failed now), -ENOMEM.
+ */
+int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
+		       u32 n)
+{
+	struct kraft_dl_write w[2] = { 0 };
+	u64 next = s->ring.start_index + s->ring.n;
+	int nw, i, err = 0;
+
+	if (!n)
+		return 0;
+	if (s->disk.failed)
+		return -EIO;
+	if (e[0].index < next) {
+		u64 head;
+
+		err = kraft_dl_ring_truncate(&s->ring, e[0].index);
+		if (err)
+			return err;
+		head = s->ring.head - s->ring.head % s->sb.lbs;
+		err = kraft_disk_read(&s->disk, ring_base(s) +
+				      head % s->ring.size, s->tail, s->sb.lbs);
+		if (err)
+			return err;
+	}
+	nw = kraft_dl_ring_append(&s->ring, e, n, s->tail, w);
+	if (nw < 0)
+		return nw;
+	for (i = 0; i < nw; i++) {
+		if (!err)
+			err = kraft_disk_write(&s->disk, ring_base(s) + w[i].off,
+					       w[i].buf, w[i].len,
+					       KRAFT_DISK_FUA);
+		if (i == nw - 1)
+			memcpy(s->tail, w[i].buf + w[i].len - s->sb.lbs,
+			       s->sb.lbs);
+		kvfree(w[i].buf);
+	}
+	return err;
+}
+
+static int write_block(struct kraft_store *s, u64 blk, const u8 *buf)
+{
+	return kraft_disk_write(&s->disk, blk * KRAFT_DL_BLOCK, buf,
+				KRAFT_DL_BLOCK, KRAFT_DISK_FUA);
+}
+
+/**
+ * kraft_store_save_hs() - make term, vote and commit durable
+ * @s: the store
+ * @term: current term
+ * @vote: vote in @term
+ * @commit: commit index
+ *
+ * The record of the log's first live entry goes along. Return: 0, -EIO,
+ * -ENOMEM.
+ */
+int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote, u64 commit)
+{
+	struct kraft_dl_hs hs = {
+		.seq = s->hs.seq + 1, .term = term, .vote = vote,
+		.commit = commit, .start_off = s->ring.start_off,
+		.start_index = s->ring.start_index,
+	};
+	u8 *blk;
+	int err;
+
+	if (s->disk.failed)
+		return -EIO;
+	blk = kmalloc(KRAFT_DL_BLOCK, GFP_KERNEL);
+	if (!blk)
+		return -ENOMEM;
+	kraft_dl_hs_encode(&hs, kraft_dl_salt(&s->sb), blk);
+	err = write_block(s, 1 + (s->hs_slot ^ 1), blk);
+	kfree(blk);
+	if (err)
+		return err;
+	s->hs = hs;
+	s->hs_slot ^= 1;
+	return 0;
+}
+
+/**
+ * kraft_store_save_snapshot() - make a snapshot durable, then free the log
+ *	records it covers
+ * @s: the store
+ * @snap: the snapshot
+ *
+ * Data first, then its header, into the slot not holding the newest
+ * snapshot; then the hard state records the new start of the log.
+ * Return: 0, -EFBIG when it exceeds a slot, -EIO, -ENOMEM.
+ */
+int kraft_store_save_snapshot(struct kraft_store *s,
+			      const struct kraft_snapshot *snap)
+{
+	struct kraft_dl_snap h = {
+		.seq = s->snap_seq + 1, .index = snap->index,
+		.term = snap->term, .conf = snap->conf, .len = snap->len,
+	};
+	int slot = s->snap_slot ^ 1;
+	u64 blk = kraft_dl_snap_slot(&s->sb, slot);
+	u32 span = round_up(max_t(u32, snap->len, 1), KRAFT_DL_BLOCK);
+	u8 *buf;
+	int err;
+
+	if (s->disk.failed)
+		return -EIO;
+	if (snap->len > kraft_dl_snap_capacity(&s->sb))
+		return -EFBIG;
+	buf = kvzalloc(span, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, snap->data, snap->len);
+	h.crc = kr_crc32c(~0u, snap->data, snap->len);
+	err = kraft_disk_write(&s->disk, (blk + 1) * KRAFT_DL_BLOCK, buf, span,
+			       KRAFT_DISK_FUA);
+	if (!err) {
+		kraft_dl_snap_encode(&h, kraft_dl_salt(&s->sb), buf);
+		err = write_block(s, blk, buf);
+	}
+	kvfree(buf);
+	if (err)
+		return err;
+	s->snap_seq = h.seq;
+	s->snap_slot = slot;
+	if (snap->index >= s->ring.start_index)
+		kraft_dl_ring_compact(&s->ring, snap->index);
+	return kraft_store_save_hs(s, s->hs.term, s->hs.vote,
+				   max(s->hs.commit, snap->index));
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * store.h - a node's durable state on its reserved device: the format of
+ * docs/disk-format.md (kmod/core/disklog.h) over kmod/disk.c.
+ */
+#ifndef KRAFT_STORE_H
+#define KRAFT_STORE_H
+
+#include "disk.h"
+#include "disklog.h"
+
+/**
+ * struct kraft_store - an opened, recovered device
+ * @disk: the device
+ * @sb: its superblock
+ * @ring: where the log's records are
+ * @hs: the hard state last written
+ * @hs_slot: the slot it is in
+ * @snap_seq: sequence of the newest snapshot
+ * @snap_slot: the slot it is in
+ * @tail: the ring block holding the write position, as on the device
+ */
+struct kraft_store {
+	struct kraft_disk disk;
+	struct kraft_dl_super sb;
+	struct kraft_dl_ring ring;
+	struct kraft_dl_hs hs;
+	int hs_slot;
+	u64 snap_seq;
+	int snap_slot;
+	u8 *tail;
+};
+
+int kraft_store_open(struct kraft_store *s, const char *path, void *holder,
+		     struct kraft_dl_state *st, char *why, u32 why_len);
+void kraft_store_close(struct kraft_store *s);
+int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
+		       u32 n);
+int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote,
+			u64 commit);
+int kraft_store_save_snapshot(struct kraft_store *s,
+			      const struct kraft_snapshot *snap);
+
+#endif /* KRAFT_STORE_H */
