@@ -9,6 +9,7 @@
 #include <uapi/linux/kraft.h>
 
 #include "kraft.h"
+#include "node.h"
 
 static int __init kraft_mod_init(void)
 {
@@ -34,6 +35,7 @@ err_chardev:
 static void __exit kraft_mod_exit(void)
 {
 	kraft_netlink_uninit();
+	kraft_nodes_down_all();
 	kraft_chardev_uninit();
 	pr_info("version %s unloaded\n", KRAFT_VERSION);
 }

@@ -1,16 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * netlink.c - the generic netlink family "kraft": the control plane used
- * by kraftctl. One policy per command, strict validation, admin commands
- * flagged GENL_ADMIN_PERM. Takes no locks of its own.
+ * by kraftctl. One policy for the family, strict validation; commands that
+ * change anything need CAP_NET_ADMIN (GENL_ADMIN_PERM). Node commands take
+ * kraft_nodes_lock (node.c), then at most a node's lock.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <uapi/linux/kraft.h>
 
 #include "kraft.h"
+#include "node.h"
 
-static const struct nla_policy kraft_get_version_policy[KRAFT_A_MAX + 1] = {
+static struct netlink_range_validation kraft_ms_range = {
+	.min = 1, .max = 600000,
+};
+
+static const struct nla_policy kraft_policy[KRAFT_A_MAX + 1] = {
+	[KRAFT_A_NODE_NAME] = { .type = NLA_NUL_STRING,
+				.len = KRAFT_NODE_NAME_MAX - 1 },
+	[KRAFT_A_DEVICE] = { .type = NLA_NUL_STRING, .len = 255 },
+	[KRAFT_A_LISTEN] = { .type = NLA_NUL_STRING, .len = 64 },
+	[KRAFT_A_TICK_MS] = NLA_POLICY_RANGE(NLA_U32, 1, 1000),
+	[KRAFT_A_ELECTION_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &kraft_ms_range),
+	[KRAFT_A_HEARTBEAT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &kraft_ms_range),
+	[KRAFT_A_PEER_ID] = { .type = NLA_U64 },
+	[KRAFT_A_PEER_ADDR] = { .type = NLA_NUL_STRING, .len = 64 },
+	[KRAFT_A_LEARNER] = { .type = NLA_FLAG },
 };
 
 static struct genl_family kraft_genl_family;
@@ -38,10 +54,201 @@ nospace:
 	return -EMSGSIZE;
 }
 
+static u32 get_u32_or(struct genl_info *info, int a, u32 def)
+{
+	return info->attrs[a] ? nla_get_u32(info->attrs[a]) : def;
+}
+
+static int kraft_nl_node_up(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kraft_node_config c = {
+		.tick_ms = get_u32_or(info, KRAFT_A_TICK_MS, 10),
+		.election_ms = get_u32_or(info, KRAFT_A_ELECTION_MS, 150),
+		.heartbeat_ms = get_u32_or(info, KRAFT_A_HEARTBEAT_MS, 50),
+	};
+	struct kraft_node *n;
+	struct sk_buff *msg;
+	const char *why = NULL;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KRAFT_A_DEVICE))
+		return -EINVAL;
+	c.device = nla_data(info->attrs[KRAFT_A_DEVICE]);
+	if (c.heartbeat_ms >= c.election_ms || c.election_ms < 2 * c.tick_ms) {
+		NL_SET_ERR_MSG(info->extack,
+			       "need tick < election / 2 and heartbeat < election");
+		return -EINVAL;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&kraft_nodes_lock);
+	err = kraft_node_up(&c, &n, &why);
+	if (err) {
+		mutex_unlock(&kraft_nodes_lock);
+		nlmsg_free(msg);
+		if (why && info->extack)
+			info->extack->_msg = why;	/* a static string */
+		else if (err == -EBUSY)
+			NL_SET_ERR_MSG(info->extack,
+				       "the device is in use (mounted, or by another node)");
+		else if (err == -ENODATA)
+			NL_SET_ERR_MSG(info->extack,
+				       "no kraft superblock on the device (kraftctl init)");
+		return err;
+	}
+	hdr = genlmsg_put_reply(msg, info, &kraft_genl_family, 0,
+				KRAFT_CMD_NODE_UP);
+	if (!hdr || nla_put_string(msg, KRAFT_A_NODE_NAME, n->name)) {
+		mutex_unlock(&kraft_nodes_lock);
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	mutex_unlock(&kraft_nodes_lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int kraft_nl_node_down(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kraft_node *n;
+
+	if (GENL_REQ_ATTR_CHECK(info, KRAFT_A_NODE_NAME))
+		return -EINVAL;
+	mutex_lock(&kraft_nodes_lock);
+	n = kraft_node_find(nla_data(info->attrs[KRAFT_A_NODE_NAME]));
+	if (n)
+		kraft_node_down(n);
+	mutex_unlock(&kraft_nodes_lock);
+	if (!n) {
+		NL_SET_ERR_MSG(info->extack, "no such node");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int put_status(struct sk_buff *msg, struct kraft_node *n)
+{
+	struct kraft_node_status s;
+	struct nlattr *peers, *peer;
+	u8 role;
+	u32 i;
+
+	kraft_node_get_status(n, &s);
+	role = s.st.role;
+	if (!kraft_conf_is_voter(&s.st.conf, n->sb.node_id) &&
+	    kraft_conf_is_member(&s.st.conf, n->sb.node_id))
+		role = KRAFT_ROLE_LEARNER;
+	if (nla_put_string(msg, KRAFT_A_NODE_NAME, n->name) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_NODE_ID, n->sb.node_id, KRAFT_A_PAD) ||
+	    nla_put_string(msg, KRAFT_A_CLUSTER, n->sb.cluster) ||
+	    nla_put_u8(msg, KRAFT_A_ROLE, role) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_TERM, s.st.term, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_LEADER, s.st.lead, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_COMMIT, s.st.commit, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_APPLIED, s.st.applied, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_LAST_INDEX, s.st.last_index,
+			      KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_SNAP_INDEX, s.st.snap_index,
+			      KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_FRAMES_DROPPED, 0, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_FRAMES_BAD, 0, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_DISK_ERRORS, s.disk_errors,
+			      KRAFT_A_PAD) ||
+	    (s.failed && nla_put_flag(msg, KRAFT_A_FAILED)))
+		return -EMSGSIZE;
+	peers = nla_nest_start(msg, KRAFT_A_PEERS);
+	if (!peers)
+		return -EMSGSIZE;
+	for (i = 0; i < n->sb.n_peers; i++) {
+		peer = nla_nest_start(msg, KRAFT_A_PEER);
+		if (!peer ||
+		    nla_put_u64_64bit(msg, KRAFT_PEER_A_ID, n->sb.peers[i].id,
+				      KRAFT_PEER_A_PAD) ||
+		    nla_put_string(msg, KRAFT_PEER_A_ADDR, n->sb.peers[i].addr))
+			return -EMSGSIZE;
+		nla_nest_end(msg, peer);
+	}
+	nla_nest_end(msg, peers);
+	return 0;
+}
+
+static int kraft_nl_node_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kraft_node *n;
+	struct sk_buff *msg;
+	void *hdr;
+	int err = -ENOENT;
+
+	if (GENL_REQ_ATTR_CHECK(info, KRAFT_A_NODE_NAME))
+		return -EINVAL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &kraft_genl_family, 0,
+				KRAFT_CMD_NODE_GET);
+	mutex_lock(&kraft_nodes_lock);
+	n = kraft_node_find(nla_data(info->attrs[KRAFT_A_NODE_NAME]));
+	if (n)
+		err = hdr ? put_status(msg, n) : -EMSGSIZE;
+	mutex_unlock(&kraft_nodes_lock);
+	if (err) {
+		nlmsg_free(msg);
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG(info->extack, "no such node");
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int kraft_nl_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct kraft_node *n;
+	long i = 0, skip = cb->args[0];
+	void *hdr;
+
+	mutex_lock(&kraft_nodes_lock);
+	list_for_each_entry(n, &kraft_nodes, link) {
+		if (i++ < skip)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &kraft_genl_family,
+				  NLM_F_MULTI, KRAFT_CMD_NODE_GET);
+		if (!hdr)
+			break;
+		if (put_status(skb, n)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = i;
+	}
+	mutex_unlock(&kraft_nodes_lock);
+	return skb->len;
+}
+
 static const struct genl_small_ops kraft_genl_ops[] = {
 	{
 		.cmd = KRAFT_CMD_GET_VERSION,
 		.doit = kraft_nl_get_version,
+	},
+	{
+		.cmd = KRAFT_CMD_NODE_UP,
+		.doit = kraft_nl_node_up,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KRAFT_CMD_NODE_DOWN,
+		.doit = kraft_nl_node_down,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KRAFT_CMD_NODE_GET,
+		.doit = kraft_nl_node_get,
+		.dumpit = kraft_nl_node_dump,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 
@@ -53,7 +260,7 @@ static struct genl_family kraft_genl_family __ro_after_init = {
 	.name = KRAFT_GENL_NAME,
 	.version = KRAFT_GENL_VERSION,
 	.maxattr = KRAFT_A_MAX,
-	.policy = kraft_get_version_policy,
+	.policy = kraft_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
 	.small_ops = kraft_genl_ops,

@@ -65,14 +65,13 @@ static int store_read(void *ctx, u64 off, void *buf, u32 len)
  * @path: the device
  * @holder: the exclusive holder
  * @st: what was recovered (free with kraft_dl_state_free())
- * @why: set to a reason when recovery refuses the device
- * @why_len: room at @why
+ * @why: set to a reason (a static string) when the device is refused
  *
  * Return: 0, -EBUSY (in use), -ENODATA (no kraft superblock),
  * -EUCLEAN (damaged, @why says how), -EPROTONOSUPPORT, -EIO, -ENOMEM.
  */
 int kraft_store_open(struct kraft_store *s, const char *path, void *holder,
-		     struct kraft_dl_state *st, char *why, u32 why_len)
+		     struct kraft_dl_state *st, const char **why)
 {
 	struct store_reader rd = { .disk = &s->disk };
 	struct kraft_dl_io io = { .ctx = &rd, .read = store_read };
@@ -84,14 +83,14 @@ int kraft_store_open(struct kraft_store *s, const char *path, void *holder,
 	if (err)
 		return err;
 	rd.win = kvmalloc(READ_WINDOW, GFP_KERNEL);
-	err = rd.win ? kraft_dl_recover(&io, st, why, why_len) : -ENOMEM;
+	err = rd.win ? kraft_dl_recover(&io, st, why) : -ENOMEM;
 	kvfree(rd.win);
 	if (err)
 		goto fail;
 	err = -EINVAL;
 	if (st->sb.lbs != s->disk.lbs ||
 	    st->sb.total_blocks * KRAFT_DL_BLOCK > s->disk.size) {
-		strscpy(why, "the device's geometry changed since init", why_len);
+		*why = "the device's geometry changed since init";
 		goto fail;
 	}
 	s->sb = st->sb;

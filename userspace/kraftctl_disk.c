@@ -280,7 +280,7 @@ int cmd_dump(int argc, char **argv)
 	const struct kc_cmd *cmd = kc_find_cmd("dump");
 	struct kraft_dl_io io;
 	struct kraft_dl_state st;
-	char why[160] = "";
+	const char *why = NULL;
 	u8 *blk = NULL;
 	int fd, err, ret = EX_ERR;
 	u64 i;
@@ -297,10 +297,10 @@ int cmd_dump(int argc, char **argv)
 	}
 	io.ctx = &fd;
 	io.read = dev_read;
-	err = kraft_dl_recover(&io, &st, why, sizeof(why));
+	err = kraft_dl_recover(&io, &st, &why);
 	if (err == -ENODATA || err == -EPROTONOSUPPORT ||
 	    (err == -EUCLEAN && !st.sb.node_id)) {
-		fprintf(stderr, "kraftctl: %s: %s\n", argv[1], why[0] ? why : strerror(-err));
+		fprintf(stderr, "kraftctl: %s: %s\n", argv[1], why ? why : strerror(-err));
 		goto out;
 	}
 	printf("superblock: format %u, cluster %s, node %llu, %llu blocks of 4 KiB (logical %u B), snapshot slots %llu blocks, ring %llu blocks at %llu, key %s\n",

@@ -200,7 +200,7 @@ struct kraft_dl_state {
 };
 
 int kraft_dl_recover(const struct kraft_dl_io *io, struct kraft_dl_state *st,
-		     char *why, u32 why_len);
+		     const char **why);
 void kraft_dl_state_free(struct kraft_dl_state *st);
 
 #endif /* KRAFT_CORE_DISKLOG_H */

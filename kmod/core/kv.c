@@ -315,7 +315,7 @@ static void record_or_compact(struct kraft_kv *kv, u8 type,
 }
 
 static int do_put(struct kraft_kv *kv, const struct kraft_kv_cmd *c,
-		  struct kraft_kv_result *res)
+		  struct kraft_kv_outcome *res)
 {
 	u64 h = hash_key(c->key, c->klen);
 	struct kv_node **pp = find(kv, c->key, c->klen, h), *old = *pp, *n;
@@ -365,7 +365,7 @@ static int do_put(struct kraft_kv *kv, const struct kraft_kv_cmd *c,
  * store is unchanged; the node must stop applying, see node.c).
  */
 int kraft_kv_apply(struct kraft_kv *kv, const u8 *buf, u32 len,
-		   struct kraft_kv_cmd *cmd, struct kraft_kv_result *res)
+		   struct kraft_kv_cmd *cmd, struct kraft_kv_outcome *res)
 {
 	struct kv_node **pp, *old;
 	int err;
@@ -589,7 +589,7 @@ int kraft_kv_restore(struct kraft_kv *kv, const u8 *buf, u32 len)
 		return -ENOMEM;
 	for (i = 0; i < n_items; i++) {
 		struct kraft_kv_cmd c = { .op = KRAFT_KV_PUT };
-		struct kraft_kv_result res;
+		struct kraft_kv_outcome res;
 		struct kv_node **pp;
 
 		if (len - 4 - off < SNAP_ITEM_LEN)

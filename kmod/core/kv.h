@@ -74,12 +74,12 @@ struct kraft_kv_item {
 };
 
 /**
- * struct kraft_kv_result - what applying a command did
+ * struct kraft_kv_outcome - what applying a command did
  * @status: enum kraft_kv_status
  * @rev: the new revision on success; the store's revision otherwise
  * @mod_rev: CAS failure: the key's mod revision (0 if absent)
  */
-struct kraft_kv_result {
+struct kraft_kv_outcome {
 	u8 status;
 	u64 rev;
 	u64 mod_rev;
@@ -107,7 +107,7 @@ u32 kraft_kv_cmd_len(const struct kraft_kv_cmd *c);
 int kraft_kv_cmd_encode(const struct kraft_kv_cmd *c, u8 *buf, u32 cap);
 int kraft_kv_cmd_decode(const u8 *buf, u32 len, struct kraft_kv_cmd *c);
 int kraft_kv_apply(struct kraft_kv *kv, const u8 *buf, u32 len,
-		   struct kraft_kv_cmd *cmd, struct kraft_kv_result *res);
+		   struct kraft_kv_cmd *cmd, struct kraft_kv_outcome *res);
 
 u64 kraft_kv_rev(const struct kraft_kv *kv);
 u64 kraft_kv_count(const struct kraft_kv *kv);

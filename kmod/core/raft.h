@@ -93,7 +93,7 @@ struct kraft_snapshot {
 	u8 *data;
 };
 
-enum kraft_role {
+enum kraft_raft_role {
 	KRAFT_FOLLOWER,
 	KRAFT_PRECANDIDATE,
 	KRAFT_CANDIDATE,

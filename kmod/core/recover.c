@@ -12,12 +12,10 @@
 #define REC_MAGIC	0x4345524bu
 #define REC_PAD		0xff
 
-static void say(char *why, u32 len, const char *msg)
+static void say(const char **why, const char *msg)
 {
-	if (why && len) {
-		strncpy(why, msg, len - 1);
-		why[len - 1] = 0;
-	}
+	if (why)
+		*why = msg;
 }
 
 static int read_block(const struct kraft_dl_io *io, u64 blk, u8 *buf)
@@ -174,7 +172,7 @@ static int push(struct kraft_dl_state *st, struct kraft_entry *e, u64 pos,
 }
 
 static int scan(const struct kraft_dl_io *io, struct kraft_dl_state *st,
-		char *why, u32 why_len)
+		const char **why)
 {
 	struct kraft_dl_ring *ring = &st->ring;
 	u64 pos = ring->start_off, index = ring->start_index, term = 0, cap = 0;
@@ -200,7 +198,7 @@ static int scan(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 			    !rec_at(io, st, pos + kraft_dl_rec_len(e.len),
 				    index + 1, max(e.term, term), &next)) {
 				kr_free(next.data);
-				say(why, why_len, "a record in the middle of the log is corrupt, later ones are valid");
+				say(why, "a record in the middle of the log is corrupt, later ones are valid");
 				return -EUCLEAN;
 			}
 			break;
@@ -224,8 +222,8 @@ static int scan(const struct kraft_dl_io *io, struct kraft_dl_state *st,
  * kraft_dl_recover() - read a node's state from its device
  * @io: how to read the device
  * @st: the result; free it with kraft_dl_state_free() (also on error)
- * @why: a message for the operator when recovery refuses
- * @why_len: room at @why
+ * @why: set to a message (a static string) for the operator when
+ *	recovery refuses the device
  *
  * Return: 0; -ENODATA when the device holds no kraft superblock;
  * -EPROTONOSUPPORT for a newer format; -EUCLEAN when the device is damaged
@@ -233,7 +231,7 @@ static int scan(const struct kraft_dl_io *io, struct kraft_dl_state *st,
  * errors from @io; -ENOMEM.
  */
 int kraft_dl_recover(const struct kraft_dl_io *io, struct kraft_dl_state *st,
-		     char *why, u32 why_len)
+		     const char **why)
 {
 	u8 *blk = kr_malloc(KRAFT_DL_BLOCK);
 	u64 last;
@@ -247,7 +245,7 @@ int kraft_dl_recover(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 		goto out;
 	err = kraft_dl_super_decode(blk, &st->sb);
 	if (err) {
-		say(why, why_len, err == -ENODATA ? "no kraft superblock (run kraftctl init)" :
+		say(why, err == -ENODATA ? "no kraft superblock (run kraftctl init)" :
 			err == -EPROTONOSUPPORT ? "the format is newer than this module" :
 			"the superblock is damaged");
 		goto out;
@@ -259,7 +257,7 @@ int kraft_dl_recover(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 		goto out;
 	err = -EUCLEAN;
 	if (st->hs.start_index > st->snap.index + 1) {
-		say(why, why_len, "the log was compacted behind a snapshot that is missing or damaged");
+		say(why, "the log was compacted behind a snapshot that is missing or damaged");
 		goto out;
 	}
 	err = kraft_dl_ring_init(&st->ring, st->sb.ring_blocks * KRAFT_DL_BLOCK,
@@ -267,17 +265,17 @@ int kraft_dl_recover(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 				 st->hs.start_index);
 	if (err) {
 		err = -EUCLEAN;
-		say(why, why_len, "the hard state points outside the log ring");
+		say(why, "the hard state points outside the log ring");
 		goto out;
 	}
 	st->ring.salt = kraft_dl_salt(&st->sb);
-	err = scan(io, st, why, why_len);
+	err = scan(io, st, why);
 	if (err)
 		goto out;
 	last = st->ring.start_index + st->ring.n - 1;
 	if (st->hs.commit > max(last, st->snap.index)) {
 		err = -EUCLEAN;
-		say(why, why_len, "committed entries are missing from the log");
+		say(why, "committed entries are missing from the log");
 		goto out;
 	}
 	st->tail = kr_zalloc(st->sb.lbs);

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct kraft_conf_change *cc = malloc(sizeof(*cc));
 	struct kraft_kv *kv = kraft_kv_new(8), *kv2 = kraft_kv_new(8);
-	struct kraft_kv_result res;
+	struct kraft_kv_outcome res;
 	struct kraft_kv_cmd cmd;
 	u8 *snap, *snap2;
 	u32 len, len2;

@@ -98,15 +98,14 @@ static void kraft_store_append_recover(struct kunit *test)
 	u8 *buf = kunit_kzalloc(test, 10 * 700, GFP_KERNEL);
 	struct kraft_snapshot snap = { .index = 150, .term = 1, .len = 10000 };
 	struct kraft_entry want;
-	char why[128] = "";
+	const char *why = NULL;
 	u64 i, j;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, why,
-					       sizeof(why)), 0);
+	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, &why), 0);
 	KUNIT_EXPECT_EQ(test, st->n_entries, 0);
 	kraft_dl_state_free(st);
 	/* 200 entries of term 1 in batches of 10 */
@@ -128,11 +127,10 @@ static void kraft_store_append_recover(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kraft_store_append(s, e, 10), 0);
 	/* the device is ours alone while open */
 	KUNIT_EXPECT_EQ(test, kraft_store_open(kunit_kzalloc(test, sizeof(*s),
-		GFP_KERNEL), TEST_DISK, s, st, why, sizeof(why)), -EBUSY);
+		GFP_KERNEL), TEST_DISK, s, st, &why), -EBUSY);
 	kraft_store_close(s);
 
-	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, why,
-					       sizeof(why)), 0);
+	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, &why), 0);
 	KUNIT_EXPECT_EQ(test, st->hs.term, 2);
 	KUNIT_EXPECT_EQ(test, st->hs.commit, 150);
 	KUNIT_EXPECT_EQ(test, st->snap.index, 150);
@@ -161,7 +159,7 @@ static void kraft_store_refuses_corrupt_middle(struct kunit *test)
 	struct kraft_entry *e = kunit_kcalloc(test, 10, sizeof(*e), GFP_KERNEL);
 	u8 *buf = kunit_kzalloc(test, 10 * 700, GFP_KERNEL);
 	u8 *blk = kunit_kzalloc(test, KRAFT_DL_BLOCK, GFP_KERNEL);
-	char why[128] = "";
+	const char *why = NULL;
 	u64 j, off;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -169,8 +167,7 @@ static void kraft_store_refuses_corrupt_middle(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_NOT_NULL(test, blk);
-	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, why,
-					       sizeof(why)), 0);
+	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, &why), 0);
 	kraft_dl_state_free(st);
 	for (j = 0; j < 10; j++)
 		fill(&e[j], buf + 700 * j, 1 + j, 1);
@@ -184,9 +181,8 @@ static void kraft_store_refuses_corrupt_middle(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kraft_disk_write(&s->disk, off - off % 4096, blk,
 					       KRAFT_DL_BLOCK, KRAFT_DISK_FUA), 0);
 	kraft_store_close(s);
-	KUNIT_EXPECT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, why,
-					       sizeof(why)), -EUCLEAN);
-	KUNIT_EXPECT_NE(test, why[0], 0);
+	KUNIT_EXPECT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, &why), -EUCLEAN);
+	KUNIT_EXPECT_NOT_NULL(test, why);
 	kraft_dl_state_free(st);
 }
 

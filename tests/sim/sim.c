@@ -219,7 +219,7 @@ static void finish(struct sim *s, int client, u32 hop, int status)
 static void apply_entry(struct sim *s, struct sim_node *nd,
 			const struct kraft_entry *e)
 {
-	struct kraft_kv_result res;
+	struct kraft_kv_outcome res;
 	struct kraft_kv_cmd cmd;
 	struct sim_req *rq;
 	struct sim_hop *h;

@@ -18,10 +18,13 @@ expect() {
 		fail=$((fail + 1))
 	fi
 }
-for k in debian debug disk; do
+for k in debian debug disk node-debian node-debug; do
 	if [ $k = disk ]; then
 		tests/vm/run --kernel debian --disks 2 --disk-mb 64 -- \
 			tests/vm/guest/disk.sh >/tmp/kraft-vm-$k.log 2>&1
+	elif [ "${k#node-}" != "$k" ]; then
+		tests/vm/run --kernel "${k#node-}" --disks 1 --disk-mb 64 -- \
+			tests/vm/guest/node.sh >/tmp/kraft-vm-$k.log 2>&1
 	else
 		tests/vm/run --kernel $k -- tests/vm/guest/smoke.sh >/tmp/kraft-vm-$k.log 2>&1
 	fi

@@ -233,8 +233,8 @@ static void entry(struct kraft_entry *e, char *buf, u64 index, u64 term)
 static int recover(struct mdisk *d, struct kraft_dl_state *st)
 {
 	struct kraft_dl_io io = { .ctx = d, .read = md_read };
-	char why[128] = "";
-	int err = kraft_dl_recover(&io, st, why, sizeof(why));
+	const char *why = "";
+	int err = kraft_dl_recover(&io, st, &why);
 
 	if (err && err != -ENODATA)
 		kr_warn("recover: %d: %s\n", err, why);

@@ -9,7 +9,7 @@
 #include "kv.h"
 
 static int apply(struct kraft_kv *kv, u8 op, const char *k, const char *v,
-		 u64 expect, struct kraft_kv_result *res)
+		 u64 expect, struct kraft_kv_outcome *res)
 {
 	struct kraft_kv_cmd c = {
 		.op = op, .key = (const u8 *)k, .klen = strlen(k),
@@ -27,7 +27,7 @@ static int apply(struct kraft_kv *kv, u8 op, const char *k, const char *v,
 static void kraft_kv_basic(struct kunit *test)
 {
 	struct kraft_kv *kv = kraft_kv_new(16);
-	struct kraft_kv_result res;
+	struct kraft_kv_outcome res;
 	struct kraft_kv_item it;
 
 	KUNIT_ASSERT_NOT_NULL(test, kv);
@@ -61,7 +61,7 @@ static void kraft_kv_basic(struct kunit *test)
 static void kraft_kv_cas(struct kunit *test)
 {
 	struct kraft_kv *kv = kraft_kv_new(16);
-	struct kraft_kv_result res;
+	struct kraft_kv_outcome res;
 
 	KUNIT_ASSERT_NOT_NULL(test, kv);
 	/* 0 = create only */
@@ -102,7 +102,7 @@ static void kraft_kv_range_prefix(struct kunit *test)
 		"b/2", "a", "b/10", "b/1", "c", "b/", "ba",
 	};
 	struct kraft_kv *kv = kraft_kv_new(16);
-	struct kraft_kv_result res;
+	struct kraft_kv_outcome res;
 	struct collect c = { 0 };
 	u64 more;
 	u32 i;
@@ -137,7 +137,7 @@ static int count_fn(void *arg, const struct kraft_kv_event *ev)
 static void kraft_kv_history_compaction(struct kunit *test)
 {
 	struct kraft_kv *kv = kraft_kv_new(4);
-	struct kraft_kv_result res;
+	struct kraft_kv_outcome res;
 	u32 n = 0, i;
 
 	KUNIT_ASSERT_NOT_NULL(test, kv);
@@ -164,7 +164,7 @@ static void kraft_kv_history_compaction(struct kunit *test)
 static void kraft_kv_snapshot_restore(struct kunit *test)
 {
 	struct kraft_kv *a = kraft_kv_new(8), *b = kraft_kv_new(8);
-	struct kraft_kv_result res;
+	struct kraft_kv_outcome res;
 	struct kraft_kv_item it;
 	u8 *s1, *s2;
 	u32 l1, l2, i;

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * node.c - a kraft node's lifetime and its event loop. The loop (a
+ * kthread) alone touches the node's core, KV state machine and store: the
+ * hrtimer only counts ticks and wakes it, and requests from /dev/kraftN
+ * are queued on @incoming and woken. The loop persists what each ready
+ * asks (kmod/store.c, FUA) before it applies, answers or acknowledges
+ * anything; a failed write fails the node safe.
+ *
+ * Locks, in order: kraft_nodes_lock (mutex: the node list, node up and
+ * down), then a node's lock (spinlock: its incoming list, stopping flag
+ * and published status). The loop takes only the node's lock.
+ *
+ * Not yet here: the TCP transport (issue 5), so a node's messages to its
+ * peers are dropped and only a single-voter cluster makes progress.
+ */
+#include <linux/kthread.h>
+#include <linux/idr.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+
+#include "node.h"
+
+DEFINE_MUTEX(kraft_nodes_lock);
+LIST_HEAD(kraft_nodes);
+static DEFINE_IDA(kraft_node_ida);
+
+#define SNAPSHOT_EVERY	4096	/* applied entries between snapshots */
+
+static void kraft_req_release(struct kref *ref)
+{
+	struct kraft_req *req = container_of(ref, struct kraft_req, ref);
+
+	kvfree(req->key);
+	kvfree(req->val);
+	kvfree(req->out);
+	kfree(req);
+}
+
+void kraft_req_put(struct kraft_req *req)
+{
+	kref_put(&req->ref, kraft_req_release);
+}
+
+static void finish(struct kraft_req *req, int err)
+{
+	list_del_init(&req->link);
+	req->err = err;
+	complete(&req->done);
+	kraft_req_put(req);	/* the loop's reference */
+}
+
+static void fail_all(struct kraft_node *n, struct list_head *list, int err)
+{
+	struct kraft_req *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, list, link)
+		finish(req, err);
+}
+
+static struct kraft_req *find_req(struct kraft_node *n, u64 id)
+{
+	struct kraft_req *req;
+
+	list_for_each_entry(req, &n->waiting, link)
+		if (req->id == id)
+			return req;
+	return NULL;
+}
+
+static void serve_get(struct kraft_node *n, struct kraft_req *req)
+{
+	struct kraft_kv_item it;
+
+	if (kraft_kv_get(n->kv, req->key, req->klen, &it)) {
+		req->res.status = KRAFT_KV_S_NOT_FOUND;
+		req->res.rev = kraft_kv_rev(n->kv);
+		finish(req, 0);
+		return;
+	}
+	req->item = it;
+	req->out = kvmalloc(max_t(u32, it.vlen, 1), GFP_KERNEL);
+	if (!req->out) {
+		finish(req, -ENOMEM);
+		return;
+	}
+	memcpy(req->out, it.val, it.vlen);
+	req->item.key = NULL;
+	req->item.val = NULL;
+	req->res.status = KRAFT_KV_S_OK;
+	req->res.rev = kraft_kv_rev(n->kv);
+	finish(req, 0);
+}
+
+/* Propose or ask for a read point; -EAGAIN leaves it for the next round. */
+static int start_req(struct kraft_node *n, struct kraft_req *req)
+{
+	struct kraft_kv_cmd cmd = {
+		.origin = n->sb.node_id, .req = req->id, .expect = req->expect,
+		.key = req->key, .klen = req->klen, .val = req->val,
+		.vlen = req->vlen,
+	};
+	u8 *buf;
+	int len, err;
+
+	if (req->op == KRAFT_REQ_GET) {
+		if (req->flags & KRAFT_KV_SERIALIZABLE) {
+			serve_get(n, req);
+			return 0;
+		}
+		return kraft_raft_read_index(n->r, req->id);
+	}
+	cmd.op = req->op == KRAFT_REQ_PUT ? KRAFT_KV_PUT :
+		 req->op == KRAFT_REQ_DEL ? KRAFT_KV_DEL : KRAFT_KV_CAS;
+	buf = kvmalloc(kraft_kv_cmd_len(&cmd), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = kraft_kv_cmd_encode(&cmd, buf, kraft_kv_cmd_len(&cmd));
+	err = len < 0 ? len : kraft_raft_propose(n->r, buf, len);
+	kvfree(buf);
+	return err;
+}
+
+static void take_incoming(struct kraft_node *n, struct list_head *pending)
+{
+	struct kraft_req *req, *tmp;
+	LIST_HEAD(batch);
+	int err;
+
+	spin_lock(&n->lock);
+	list_splice_init(&n->incoming, &batch);
+	spin_unlock(&n->lock);
+	list_splice_tail_init(&batch, pending);
+	list_for_each_entry_safe(req, tmp, pending, link) {
+		if (n->status.failed) {
+			finish(req, -EIO);
+			continue;
+		}
+		if (!req->id)
+			req->id = ++n->next_id;
+		err = start_req(n, req);
+		if (err == -EAGAIN || err == -EBUSY)
+			continue;	/* no leader yet: try again later */
+		if (err)
+			finish(req, err);
+		else if (!list_empty(&req->link) && !completion_done(&req->done))
+			list_move_tail(&req->link, &n->waiting);
+	}
+}
+
+static void apply(struct kraft_node *n, const struct kraft_entry *e)
+{
+	struct kraft_kv_outcome res;
+	struct kraft_kv_cmd cmd;
+	struct kraft_req *req;
+
+	if (e->type != KRAFT_ENTRY_NORMAL)
+		return;
+	if (kraft_kv_apply(n->kv, e->data, e->len, &cmd, &res)) {
+		pr_warn("%s: index %llu is not a command; skipped\n", n->name,
+			e->index);
+		return;
+	}
+	if (cmd.origin != n->sb.node_id)
+		return;
+	req = find_req(n, cmd.req);
+	if (!req)
+		return;
+	req->res = res;
+	finish(req, 0);
+}
+
+static void fail_node(struct kraft_node *n, const char *what, int err)
+{
+	pr_err("%s: %s failed (%d): the node stops acknowledging\n", n->name,
+	       what, err);
+	spin_lock(&n->lock);
+	n->status.failed = true;
+	spin_unlock(&n->lock);
+	fail_all(n, &n->waiting, -EIO);
+}
+
+static void maybe_snapshot(struct kraft_node *n)
+{
+	struct kraft_status st;
+	struct kraft_snapshot snap = { 0 };
+	u32 len;
+	int err;
+
+	kraft_raft_status(n->r, &st);
+	if (st.applied < st.snap_index + SNAPSHOT_EVERY &&
+	    kraft_dl_ring_free_bytes(&n->store.ring) > n->store.ring.size / 2)
+		return;
+	if (st.applied <= st.snap_index)
+		return;
+	snap.index = st.applied;
+	snap.term = kraft_raft_term_at(n->r, st.applied);
+	snap.conf = st.conf;
+	err = kraft_kv_snapshot(n->kv, &snap.data, &len);
+	if (err)
+		return;
+	snap.len = len;
+	err = kraft_store_save_snapshot(&n->store, &snap);
+	if (err)
+		fail_node(n, "writing a snapshot", err);
+	else
+		kraft_raft_snapshot(n->r, snap.data, snap.len);
+	kvfree(snap.data);
+}
+
+static void run_ready(struct kraft_node *n)
+{
+	struct kraft_req *req, *tmp;
+	struct kraft_status st;
+	struct kraft_ready rd;
+	u32 i;
+	int err;
+
+	while (!n->status.failed && kraft_raft_has_ready(n->r)) {
+		if (kraft_raft_ready(n->r, &rd))
+			return;
+		err = 0;
+		if (rd.snapshot) {
+			err = kraft_store_save_snapshot(&n->store, rd.snapshot);
+			if (!err)
+				err = kraft_kv_restore(n->kv, rd.snapshot->data,
+						       rd.snapshot->len);
+		}
+		if (!err && rd.n_entries)
+			err = kraft_store_append(&n->store, rd.entries,
+						 rd.n_entries);
+		if (!err && rd.hs_changed)
+			err = kraft_store_save_hs(&n->store, rd.hs.term,
+						  rd.hs.vote, rd.hs.commit);
+		if (err) {
+			fail_node(n, "persisting", err);
+			return;
+		}
+		/* messages to peers: no transport yet (single voter only) */
+		for (i = 0; i < rd.n_committed; i++)
+			apply(n, &rd.committed[i]);
+		for (i = 0; i < rd.n_reads; i++) {
+			req = find_req(n, rd.reads[i].ctx);
+			if (req) {
+				req->have_index = true;
+				req->read_index = rd.reads[i].index;
+			}
+		}
+		kraft_raft_advance(n->r);
+		kraft_raft_status(n->r, &st);
+		list_for_each_entry_safe(req, tmp, &n->waiting, link)
+			if (req->op == KRAFT_REQ_GET && req->have_index &&
+			    req->read_index <= st.applied)
+				serve_get(n, req);
+	}
+	if (!n->status.failed)
+		maybe_snapshot(n);
+}
+
+static void publish(struct kraft_node *n)
+{
+	struct kraft_status st;
+
+	kraft_raft_status(n->r, &st);
+	spin_lock(&n->lock);
+	n->status.st = st;
+	n->status.disk_errors = atomic64_read(&n->store.disk.errors);
+	spin_unlock(&n->lock);
+}
+
+static bool has_work(struct kraft_node *n)
+{
+	bool work;
+
+	spin_lock(&n->lock);
+	work = !list_empty(&n->incoming);
+	spin_unlock(&n->lock);
+	return work || atomic_read(&n->ticks) || kthread_should_stop();
+}
+
+static int kraft_node_loop(void *arg)
+{
+	struct kraft_node *n = arg;
+	LIST_HEAD(pending);
+	int ticks;
+
+	while (!kthread_should_stop()) {
+		wait_event_interruptible(n->wq, has_work(n));
+		ticks = atomic_xchg(&n->ticks, 0);
+		while (ticks-- > 0 && !n->status.failed)
+			kraft_raft_tick(n->r);
+		take_incoming(n, &pending);
+		if (!n->status.failed)
+			run_ready(n);
+		publish(n);
+		cond_resched();
+	}
+	spin_lock(&n->lock);
+	list_splice_init(&n->incoming, &pending);
+	spin_unlock(&n->lock);
+	fail_all(n, &pending, -ESHUTDOWN);
+	fail_all(n, &n->waiting, -ESHUTDOWN);
+	return 0;
+}
+
+static enum hrtimer_restart kraft_node_tick(struct hrtimer *t)
+{
+	struct kraft_node *n = container_of(t, struct kraft_node, timer);
+
+	atomic_inc(&n->ticks);
+	wake_up(&n->wq);
+	hrtimer_forward_now(t, ms_to_ktime(n->tick_ms));
+	return HRTIMER_RESTART;
+}
+
+/**
+ * kraft_node_submit() - hand a request to a node's loop and wait
+ * @n: the node
+ * @req: the request (one reference is the caller's)
+ * @timeout_ms: how long to wait
+ *
+ * Return: 0 with the outcome in @req, -ETIMEDOUT (the outcome of a write
+ * is then unknown), -EINTR, -ESHUTDOWN, -EIO (node failed), or the error
+ * the loop gave.
+ */
+int kraft_node_submit(struct kraft_node *n, struct kraft_req *req,
+		      u32 timeout_ms)
+{
+	long left;
+
+	kref_get(&req->ref);	/* the loop's */
+	spin_lock(&n->lock);
+	if (n->stopping || n->status.failed) {
+		int err = n->stopping ? -ESHUTDOWN : -EIO;
+
+		spin_unlock(&n->lock);
+		kraft_req_put(req);
+		return err;
+	}
+	list_add_tail(&req->link, &n->incoming);
+	spin_unlock(&n->lock);
+	wake_up(&n->wq);
+	left = wait_for_completion_interruptible_timeout(&req->done,
+			msecs_to_jiffies(timeout_ms));
+	if (left > 0)
+		return req->err;
+	return left ? -EINTR : -ETIMEDOUT;
+}
+
+static void kraft_node_release(struct kref *ref)
+{
+	struct kraft_node *n = container_of(ref, struct kraft_node, ref);
+
+	ida_free(&kraft_node_ida, n->index);
+	kfree(n);
+}
+
+void kraft_node_put(struct kraft_node *n)
+{
+	kref_put(&n->ref, kraft_node_release);
+}
+
+/* Under kraft_nodes_lock. */
+struct kraft_node *kraft_node_find(const char *name)
+{
+	struct kraft_node *n;
+
+	list_for_each_entry(n, &kraft_nodes, link)
+		if (!strcmp(n->name, name))
+			return n;
+	return NULL;
+}
+
+void kraft_node_get_status(struct kraft_node *n, struct kraft_node_status *s)
+{
+	spin_lock(&n->lock);
+	*s = n->status;
+	spin_unlock(&n->lock);
+}
+
+static int start_core(struct kraft_node *n, const struct kraft_node_config *c,
+		      struct kraft_dl_state *st)
+{
+	struct kraft_restore rs = {
+		.hs = { .term = st->hs.term, .vote = st->hs.vote,
+			.commit = st->hs.commit },
+		.entries = st->entries, .n_entries = st->n_entries,
+	};
+	struct kraft_snapshot snap = {
+		.index = st->snap.index, .term = st->snap.term,
+		.conf = st->snap.conf, .len = st->snap.len,
+		.data = st->snap_data,
+	};
+	struct kraft_config cfg;
+	u32 i;
+	int err;
+
+	kraft_config_default(&cfg, n->sb.node_id);
+	cfg.election_ticks = max(2u, c->election_ms / c->tick_ms);
+	cfg.heartbeat_ticks = clamp(c->heartbeat_ms / c->tick_ms, 1u,
+				    cfg.election_ticks - 1);
+	cfg.seed = get_random_u64();
+	for (i = 0; i < n->sb.n_peers; i++)
+		cfg.initial.voters[cfg.initial.n_voters++] = n->sb.peers[i].id;
+	if (snap.index)
+		rs.snapshot = &snap;
+	cfg.restore = &rs;
+	n->kv = kraft_kv_new(1024);
+	if (!n->kv)
+		return -ENOMEM;
+	if (snap.index) {
+		err = kraft_kv_restore(n->kv, snap.data, snap.len);
+		if (err)
+			return err;
+	}
+	n->r = kraft_raft_new(&cfg, &err);
+	return n->r ? 0 : err;
+}
+
+/**
+ * kraft_node_up() - start a node on a device
+ * @c: the configuration
+ * @out: the node, on the node list; under kraft_nodes_lock
+ * @why: a reason (a static string) when the device is refused
+ *
+ * Return: 0 or a negative errno (see kraft_store_open()).
+ */
+int kraft_node_up(const struct kraft_node_config *c, struct kraft_node **out,
+		  const char **why)
+{
+	struct kraft_dl_state *st;
+	struct kraft_node *n;
+	int err = -ENOMEM;
+
+	n = kzalloc(sizeof(*n), GFP_KERNEL);
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!n || !st)
+		goto err_free;
+	kref_init(&n->ref);
+	spin_lock_init(&n->lock);
+	init_waitqueue_head(&n->wq);
+	INIT_LIST_HEAD(&n->incoming);
+	INIT_LIST_HEAD(&n->waiting);
+	n->tick_ms = c->tick_ms;
+	n->index = ida_alloc_max(&kraft_node_ida, 9999, GFP_KERNEL);
+	if (n->index < 0) {
+		err = n->index;
+		goto err_free;
+	}
+	snprintf(n->name, sizeof(n->name), "kraft%d", n->index);
+	err = kraft_store_open(&n->store, c->device, n, st, why);
+	if (err)
+		goto err_ida;
+	n->sb = n->store.sb;
+	err = start_core(n, c, st);
+	kraft_dl_state_free(st);
+	if (err)
+		goto err_core;
+	publish(n);
+	err = kraft_kvdev_register(n);
+	if (err)
+		goto err_core;
+	n->loop = kthread_run(kraft_node_loop, n, "kraft/%s", n->name);
+	if (IS_ERR(n->loop)) {
+		err = PTR_ERR(n->loop);
+		goto err_dev;
+	}
+	hrtimer_init(&n->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	n->timer.function = kraft_node_tick;
+	hrtimer_start(&n->timer, ms_to_ktime(n->tick_ms), HRTIMER_MODE_REL);
+	list_add_tail(&n->link, &kraft_nodes);
+	pr_info("%s: node %llu of cluster %s up on %s\n", n->name,
+		n->sb.node_id, n->sb.cluster, c->device);
+	kfree(st);
+	*out = n;
+	return 0;
+
+err_dev:
+	kraft_kvdev_unregister(n);
+err_core:
+	kraft_raft_free(n->r);
+	kraft_kv_free(n->kv);
+	kraft_store_close(&n->store);
+err_ida:
+	ida_free(&kraft_node_ida, n->index);
+err_free:
+	kfree(st);
+	kfree(n);
+	return err;
+}
+
+/**
+ * kraft_node_down() - stop a node, flush and release everything
+ * @n: the node, on the list; under kraft_nodes_lock
+ *
+ * Requests still waiting fail with -ESHUTDOWN. Open files of /dev/kraftN
+ * keep the node's memory until closed; they get -ESHUTDOWN.
+ */
+void kraft_node_down(struct kraft_node *n)
+{
+	list_del(&n->link);
+	kraft_kvdev_unregister(n);
+	spin_lock(&n->lock);
+	n->stopping = true;
+	spin_unlock(&n->lock);
+	hrtimer_cancel(&n->timer);
+	kthread_stop(n->loop);
+	kraft_raft_free(n->r);
+	kraft_kv_free(n->kv);
+	n->r = NULL;
+	n->kv = NULL;
+	kraft_store_close(&n->store);
+	pr_info("%s: down\n", n->name);
+	kraft_node_put(n);
+}
+
+void kraft_nodes_down_all(void)
+{
+	struct kraft_node *n, *tmp;
+
+	mutex_lock(&kraft_nodes_lock);
+	list_for_each_entry_safe(n, tmp, &kraft_nodes, link)
+		kraft_node_down(n);
+	mutex_unlock(&kraft_nodes_lock);
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * node.h - one kraft node: its device, core, KV state machine, event loop
+ * and data device /dev/kraftN.
+ */
+#ifndef KRAFT_NODE_H
+#define KRAFT_NODE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/completion.h>
+#include <linux/hrtimer.h>
+#include <linux/miscdevice.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <uapi/linux/kraft.h>
+
+#include "store.h"
+#include "raft.h"
+#include "kv.h"
+
+enum kraft_req_op {
+	KRAFT_REQ_PUT = 1,
+	KRAFT_REQ_DEL,
+	KRAFT_REQ_CAS,
+	KRAFT_REQ_GET,
+};
+
+/**
+ * struct kraft_req - a data request from /dev/kraftN, waiting on the loop
+ * @link: on the node's incoming or waiting list
+ * @ref: the waiter's and the loop's
+ * @done: completed by the loop
+ * @op: enum kraft_req_op
+ * @flags: KRAFT_KV_* flags
+ * @id: node-unique, carried in the proposed command
+ * @key: key copy
+ * @klen: its length
+ * @val: value copy (put, cas)
+ * @vlen: its length
+ * @expect: cas: expected mod revision
+ * @err: 0 or a negative errno for the caller
+ * @res: the state machine's answer
+ * @item: get: the key's revisions
+ * @out: get: a copy of the value (kvmalloc)
+ * @read_index: get: the index to wait for
+ * @have_index: get: @read_index is known
+ */
+struct kraft_req {
+	struct list_head link;
+	struct kref ref;
+	struct completion done;
+	u8 op;
+	u32 flags;
+	u64 id;
+	u8 *key;
+	u32 klen;
+	u8 *val;
+	u32 vlen;
+	u64 expect;
+	int err;
+	struct kraft_kv_outcome res;
+	struct kraft_kv_item item;
+	u8 *out;
+	bool have_index;
+	u64 read_index;
+};
+
+/**
+ * struct kraft_node_status - what NODE_GET reports, published by the loop
+ */
+struct kraft_node_status {
+	struct kraft_status st;
+	u64 disk_errors;
+	bool failed;
+};
+
+/**
+ * struct kraft_node - a node
+ * @link: on the global node list (kraft_nodes_lock)
+ * @ref: lifetime: the list's, each open file's
+ * @index: N of kraftN
+ * @name: "kraftN"
+ * @sb: its device's superblock
+ * @store: its device
+ * @r: the Raft core (loop only)
+ * @kv: the state machine (loop only)
+ * @loop: the event loop thread
+ * @wq: the loop sleeps here
+ * @ticks: ticks the hrtimer raised and the loop has not run yet
+ * @timer: the tick
+ * @tick_ms: tick period
+ * @lock: protects @incoming, @stopping and @status
+ * @incoming: new requests
+ * @waiting: requests the loop has taken (loop only)
+ * @stopping: no new requests; the loop ends
+ * @status: published status
+ * @next_id: request ids (loop only)
+ * @misc: /dev/kraftN
+ */
+struct kraft_node {
+	struct list_head link;
+	struct kref ref;
+	int index;
+	char name[KRAFT_NODE_NAME_MAX];
+	struct kraft_dl_super sb;
+	struct kraft_store store;
+	struct kraft_raft *r;
+	struct kraft_kv *kv;
+	struct task_struct *loop;
+	wait_queue_head_t wq;
+	atomic_t ticks;
+	struct hrtimer timer;
+	u32 tick_ms;
+	spinlock_t lock;
+	struct list_head incoming;
+	struct list_head waiting;
+	bool stopping;
+	struct kraft_node_status status;
+	u64 next_id;
+	struct miscdevice misc;
+};
+
+/**
+ * struct kraft_node_config - how NODE_UP starts a node
+ */
+struct kraft_node_config {
+	const char *device;
+	u32 tick_ms;
+	u32 election_ms;
+	u32 heartbeat_ms;
+};
+
+extern struct mutex kraft_nodes_lock;
+extern struct list_head kraft_nodes;
+
+int kraft_node_up(const struct kraft_node_config *cfg, struct kraft_node **out,
+		  const char **why);
+void kraft_node_down(struct kraft_node *n);
+void kraft_node_put(struct kraft_node *n);
+struct kraft_node *kraft_node_find(const char *name);
+void kraft_node_get_status(struct kraft_node *n, struct kraft_node_status *s);
+int kraft_node_submit(struct kraft_node *n, struct kraft_req *req,
+		      u32 timeout_ms);
+void kraft_req_put(struct kraft_req *req);
+void kraft_nodes_down_all(void);
+
+int kraft_kvdev_register(struct kraft_node *n);
+void kraft_kvdev_unregister(struct kraft_node *n);
+
+#endif /* KRAFT_NODE_H */
