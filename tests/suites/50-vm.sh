@@ -18,16 +18,16 @@ expect() {
 		fail=$((fail + 1))
 	fi
 }
-for k in debian debug disk node-debian node-debug; do
-	if [ $k = disk ]; then
-		tests/vm/run --kernel debian --disks 2 --disk-mb 64 -- \
-			tests/vm/guest/disk.sh >/tmp/kraft-vm-$k.log 2>&1
-	elif [ "${k#node-}" != "$k" ]; then
-		tests/vm/run --kernel "${k#node-}" --disks 1 --disk-mb 64 -- \
-			tests/vm/guest/node.sh >/tmp/kraft-vm-$k.log 2>&1
-	else
-		tests/vm/run --kernel $k -- tests/vm/guest/smoke.sh >/tmp/kraft-vm-$k.log 2>&1
-	fi
+# name, kernel, blank disks, guest script
+runs="debian debian 0 smoke
+debug debug 0 smoke
+disk debian 2 disk
+node-debian debian 1 node
+node-debug debug 1 node
+diskfault debug 1 diskfault"
+while read -r k kernel disks script; do
+	tests/vm/run --kernel "$kernel" --disks "$disks" --disk-mb 64 -- \
+		"tests/vm/guest/$script.sh" </dev/null >/tmp/kraft-vm-$k.log 2>&1
 	rc=$?
 	grep -E '^(not )?ok [0-9]+ |^# ' /tmp/kraft-vm-$k.log | sed "s/^/[$k] /"
 	line=$(tests/vm/tap-count "$k" $rc </tmp/kraft-vm-$k.log)
@@ -36,7 +36,7 @@ for k in debian debug disk node-debian node-debug; do
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 	pass=$((pass + p))
 	fail=$((fail + f))
-done
+done <<<"$runs"
 expect "harness: debug -- true exits 0" 0 tests/vm/run --kernel debug -- true
 expect "harness: debian -- false exits non-zero" 1 tests/vm/run --kernel debian -- false
 expect "harness: a kernel WARN fails the run (debian)" 1 \
