@@ -181,7 +181,7 @@ static void fail_node(struct kraft_node *n, const char *what, int err)
 	fail_all(n, &n->waiting, -EIO);
 }
 
-static void maybe_snapshot(struct kraft_node *n)
+static void maybe_snapshot(struct kraft_node *n, bool force)
 {
 	struct kraft_status st;
 	struct kraft_snapshot snap = { 0 };
@@ -189,7 +189,7 @@ static void maybe_snapshot(struct kraft_node *n)
 	int err;
 
 	kraft_raft_status(n->r, &st);
-	if (st.applied < st.snap_index + SNAPSHOT_EVERY &&
+	if (!force && st.applied < st.snap_index + SNAPSHOT_EVERY &&
 	    kraft_dl_ring_free_bytes(&n->store.ring) > n->store.ring.size / 2)
 		return;
 	if (st.applied <= st.snap_index)
@@ -204,9 +204,20 @@ static void maybe_snapshot(struct kraft_node *n)
 	err = kraft_store_save_snapshot(&n->store, &snap);
 	if (err)
 		fail_node(n, "writing a snapshot", err);
-	else
+	else	/* -EBUSY inside a ready: the core compacts next time */
 		kraft_raft_snapshot(n->r, snap.data, snap.len);
 	kvfree(snap.data);
+}
+
+/* Ring bytes @e needs, pads at a wrap included (an upper bound). */
+static u64 ring_need(const struct kraft_entry *e, u32 n)
+{
+	u64 need = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		need += 2 * kraft_dl_rec_len(e[i].len);
+	return need;
 }
 
 static void run_ready(struct kraft_node *n)
@@ -227,6 +238,11 @@ static void run_ready(struct kraft_node *n)
 				err = kraft_kv_restore(n->kv, rd.snapshot->data,
 						       rd.snapshot->len);
 		}
+		/* make room first: what is applied can go into a snapshot */
+		if (!err && rd.n_entries &&
+		    ring_need(rd.entries, rd.n_entries) >
+		    kraft_dl_ring_free_bytes(&n->store.ring))
+			maybe_snapshot(n, true);
 		if (!err && rd.n_entries)
 			err = kraft_store_append(&n->store, rd.entries,
 						 rd.n_entries);
@@ -255,8 +271,9 @@ static void run_ready(struct kraft_node *n)
 				serve_get(n, req);
 	}
 	if (!n->status.failed)
-		maybe_snapshot(n);
+		maybe_snapshot(n, false);
 }
+
 
 static void publish(struct kraft_node *n)
 {

@@ -31,6 +31,10 @@ check "json status" sh -c 'kraftctl -o json status | grep -q "\"role\":\"leader\
 check "a second up on the same device is refused" sh -c \
 	'kraftctl up /dev/vdb; [ $? = 1 ]'
 check "100 puts" sh -c 'i=0; while [ $i -lt 100 ]; do kraftctl put k$i v$i >/dev/null || exit 1; i=$((i + 1)); done'
+check "400 puts of 100 KB wrap the 32 MiB ring (snapshots make room)" sh -c \
+	'v=$(head -c 100000 /dev/zero | tr "\0" v); i=0
+	 while [ $i -lt 400 ]; do kraftctl put big$((i % 10)) "$v$i" >/dev/null || exit 1; i=$((i + 1)); done
+	 kraftctl get big9 | grep -q "v399$" && kraftctl status | grep -qi "snap"'
 check "kraftctl down" kraftctl down kraft0
 check "/dev/kraft0 is gone" sh -c '! test -e /dev/kraft0'
 check "up again recovers the data" sh -c \
