@@ -202,7 +202,30 @@ int kraft_conf_apply(struct kraft_raft *r, const struct kraft_conf_change *cc,
 	return 0;
 }
 
-/* The leader vets a proposed change: it must fit, and be the only one. */
+/* A learner becomes a voter only once it holds what is committed. */
+static bool learners_caught_up(struct kraft_raft *r,
+			       const struct kraft_conf_change *cc)
+{
+	u32 i;
+
+	for (i = 0; i < cc->n; i++) {
+		const struct kraft_progress *pr;
+
+		if (cc->items[i].op != KRAFT_CC_ADD_VOTER ||
+		    !kraft_conf_in(r->conf.learners, r->conf.n_learners,
+				   cc->items[i].id))
+			continue;
+		pr = kraft_progress_get(r, cc->items[i].id);
+		if (!pr || pr->match < r->log.committed)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The leader vets a proposed change: it must fit, be the only one, and
+ * promote only learners that have caught up.
+ */
 int kraft_conf_check_proposal(struct kraft_raft *r, const void *data, u32 len)
 {
 	struct kraft_conf_change *cc = kr_malloc(sizeof(*cc));
@@ -215,7 +238,7 @@ int kraft_conf_check_proposal(struct kraft_raft *r, const void *data, u32 len)
 	if (err)
 		goto out;
 	err = -EBUSY;
-	if (r->pending_conf_index > r->log.applied)
+	if (r->pending_conf_index > r->log.applied || !learners_caught_up(r, cc))
 		goto out;
 	err = kraft_conf_apply(r, cc, out);
 out:

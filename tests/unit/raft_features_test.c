@@ -184,6 +184,14 @@ static void kraft_membership_learner_promotion(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tc_propose(c, 1, "l"), 0);
 	tc_run(c);
 	KUNIT_EXPECT_EQ(test, tc_node(c, 4)->n_applied, 2);
+	/* a learner that lags is not promoted */
+	tc_isolate(c, 4);
+	KUNIT_ASSERT_EQ(test, tc_propose(c, 1, "lag"), 0);
+	tc_run(c);
+	KUNIT_EXPECT_EQ(test, tc_conf_change(c, 1, KRAFT_CC_AUTO,
+					     KRAFT_CC_ADD_VOTER, 4), -EBUSY);
+	tc_heal(c);
+	tc_tick_all(c, 3);
 	/* with a voter down, 2 of 3 still commit without the learner */
 	tc_node(c, 3)->down = true;
 	KUNIT_ASSERT_EQ(test, tc_conf_change(c, 1, KRAFT_CC_AUTO,
