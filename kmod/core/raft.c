@@ -321,6 +321,12 @@ static int check_msg(const struct kraft_raft *r, const struct kraft_msg *m)
 	if (m->to != r->id || m->from == r->id || m->from == KRAFT_NONE ||
 	    m->type == 0 || m->type > KRAFT_MSG_TYPE_MAX)
 		return -EINVAL;
+	/* no index or term near overflow: index + n and term + 1 stay sane */
+	if (m->term >= KRAFT_LIMIT || m->log_term >= KRAFT_LIMIT ||
+	    m->index >= KRAFT_LIMIT || m->commit >= KRAFT_LIMIT ||
+	    m->hint >= KRAFT_LIMIT || m->snap_index >= KRAFT_LIMIT ||
+	    m->snap_term >= KRAFT_LIMIT)
+		return -EINVAL;
 	if (!m->term && m->type != KRAFT_MSG_PROP &&
 	    m->type != KRAFT_MSG_READ_INDEX)
 		return -EINVAL;

@@ -26,6 +26,7 @@
 #include "platform.h"
 
 #define KRAFT_NONE		0
+#define KRAFT_LIMIT		(1ull << 62)	/* indexes and terms stay below */
 #define KRAFT_MAX_MEMBERS	9	/* voters, and learners, at most */
 
 enum kraft_entry_type {

@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 #include "msg.h"
+#include "cluster.h"
 
 static int build(u8 *buf, u32 cap, struct kraft_entry *e, struct kraft_conf *conf,
 		 u8 type)
@@ -141,7 +142,36 @@ static void kraft_conf_change_codec(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kraft_conf_change_decode(buf, len, out), -EINVAL);
 }
 
+/* Found by fuzz_msg: a snapshot at index 2^64-1 wrapped the log's end. */
+static void kraft_msg_step_refuses_overflow(struct kunit *test)
+{
+	struct tc_cluster *c = tc_new(3, 3, false, false);
+	struct kraft_conf conf = { .n_voters = 1, .voters = { 2 } };
+	struct kraft_msg m = {
+		.type = KRAFT_MSG_SNAP, .from = 2, .to = 1, .term = 1,
+		.snap_index = ~0ull, .snap_term = 1, .snap_conf = &conf,
+		.flags = KRAFT_MSGF_SNAP_LAST,
+	};
+	struct kraft_status st;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, kraft_raft_step(tc_node(c, 1)->r, &m), -EINVAL);
+	m.type = KRAFT_MSG_APP;
+	m.snap_index = 0;
+	m.index = ~0ull - 1;
+	KUNIT_EXPECT_EQ(test, kraft_raft_step(tc_node(c, 1)->r, &m), -EINVAL);
+	m.index = 0;
+	m.term = ~0ull;
+	KUNIT_EXPECT_EQ(test, kraft_raft_step(tc_node(c, 1)->r, &m), -EINVAL);
+	tc_process(c, 1);
+	tc_status(c, 1, &st);
+	KUNIT_EXPECT_EQ(test, st.term, 0);
+	KUNIT_EXPECT_EQ(test, st.last_index, 0);
+	tc_free(c);
+}
+
 static struct kunit_case kraft_msg_cases[] = {
+	KUNIT_CASE(kraft_msg_step_refuses_overflow),
 	KUNIT_CASE(kraft_msg_round_trip),
 	KUNIT_CASE(kraft_msg_hostile),
 	KUNIT_CASE(kraft_conf_change_codec),
