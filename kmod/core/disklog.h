@@ -153,6 +153,7 @@ int kraft_dl_ring_init(struct kraft_dl_ring *ring, u64 size, u32 lbs,
 		       u64 start_off, u64 start_index);
 void kraft_dl_ring_free(struct kraft_dl_ring *ring);
 u64 kraft_dl_ring_free_bytes(const struct kraft_dl_ring *ring);
+int kraft_dl_ring_reserve(struct kraft_dl_ring *ring, u64 more);
 int kraft_dl_ring_truncate(struct kraft_dl_ring *ring, u64 index);
 int kraft_dl_ring_compact(struct kraft_dl_ring *ring, u64 index);
 int kraft_dl_ring_append(struct kraft_dl_ring *ring,

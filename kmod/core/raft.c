@@ -721,7 +721,8 @@ bool kraft_raft_has_ready(const struct kraft_raft *r)
 	       r->pending_bcast || r->pending_hb ||
 	       r->n_reads_out ||
 	       r->log.unstable <= kraft_log_last_index(&r->log) ||
-	       apply_end(r) > r->log.applied;
+	       min(r->log.committed, kraft_log_last_index(&r->log)) >
+	       r->log.applied;
 }
 
 /**

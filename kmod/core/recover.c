@@ -142,15 +142,8 @@ static int push(struct kraft_dl_state *st, struct kraft_entry *e, u64 pos,
 {
 	struct kraft_dl_ring *ring = &st->ring;
 
-	if (ring->n == ring->cap) {
-		u64 c = ring->cap ? 2 * ring->cap : 64;
-		u64 *o = kr_realloc(ring->offs, ring->cap * 8, c * 8);
-
-		if (!o)
-			return -ENOMEM;
-		ring->offs = o;
-		ring->cap = c;
-	}
+	if (kraft_dl_ring_reserve(ring, 1))
+		return -ENOMEM;
 	ring->offs[ring->n++] = pos;
 	if (e->index <= st->snap.index) {
 		kr_free(e->data);	/* covered by the snapshot */

@@ -50,6 +50,25 @@ void kraft_dl_ring_free(struct kraft_dl_ring *ring)
 	ring->n = 0;
 }
 
+/* Room for @more offsets in @ring->offs. Return: 0 or -ENOMEM. */
+int kraft_dl_ring_reserve(struct kraft_dl_ring *ring, u64 more)
+{
+	u64 cap, *offs;
+
+	if (ring->n + more <= ring->cap)
+		return 0;
+	cap = max(2 * ring->cap, ring->n + more);
+	if (cap < 64)
+		cap = 64;
+	offs = kr_realloc(ring->offs, ring->cap * sizeof(*offs),
+			  cap * sizeof(*offs));
+	if (!offs)
+		return -ENOMEM;
+	ring->offs = offs;
+	ring->cap = cap;
+	return 0;
+}
+
 /* Bytes that can still be appended (before pads) without overwriting. */
 u64 kraft_dl_ring_free_bytes(const struct kraft_dl_ring *ring)
 {
@@ -147,8 +166,7 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			 const struct kraft_entry *e, u32 n, const u8 *tail,
 			 struct kraft_dl_write *w)
 {
-	u64 first, end, final, *pos, *offs;
-	u64 lo = rd_down(ring->start_off, ring->lbs);
+	u64 first, end, final, *pos;
 	u32 i, len0;
 	u8 *buf;
 	int nw = 1;
@@ -165,21 +183,13 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 	if (!pos)
 		return -ENOMEM;
 	final = plan(ring, e, n, pos);
-	if (final - lo > ring->size - ring->lbs) {
+	if (final - ring->head > kraft_dl_ring_free_bytes(ring)) {
 		kr_free(pos);
 		return -ENOSPC;
 	}
-	if (ring->n + n > ring->cap) {
-		u64 cap = max(2 * ring->cap, ring->n + n);
-
-		offs = kr_realloc(ring->offs, ring->cap * sizeof(*offs),
-				  cap * sizeof(*offs));
-		if (!offs) {
-			kr_free(pos);
-			return -ENOMEM;
-		}
-		ring->offs = offs;
-		ring->cap = cap;
+	if (kraft_dl_ring_reserve(ring, n)) {
+		kr_free(pos);
+		return -ENOMEM;
 	}
 	first = rd_down(ring->head, ring->lbs);
 	end = rd_up(final, ring->lbs);
