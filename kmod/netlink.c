@@ -75,6 +75,9 @@ static int kraft_nl_node_up(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, KRAFT_A_DEVICE))
 		return -EINVAL;
 	c.device = nla_data(info->attrs[KRAFT_A_DEVICE]);
+	if (info->attrs[KRAFT_A_LISTEN])
+		c.listen = nla_data(info->attrs[KRAFT_A_LISTEN]);
+	c.net = genl_info_net(info);
 	if (c.heartbeat_ms >= c.election_ms || c.election_ms < 2 * c.tick_ms) {
 		NL_SET_ERR_MSG(info->extack,
 			       "need tick < election / 2 and heartbeat < election");
@@ -128,50 +131,76 @@ static int kraft_nl_node_down(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int put_status(struct sk_buff *msg, struct kraft_node *n)
+static int put_peers(struct sk_buff *msg, const struct kraft_node_status *s)
 {
-	struct kraft_node_status s;
+	const struct kraft_node_peer *p;
 	struct nlattr *peers, *peer;
-	u8 role;
 	u32 i;
 
-	kraft_node_get_status(n, &s);
-	role = s.st.role;
-	if (!kraft_conf_is_voter(&s.st.conf, n->sb.node_id) &&
-	    kraft_conf_is_member(&s.st.conf, n->sb.node_id))
-		role = KRAFT_ROLE_LEARNER;
-	if (nla_put_string(msg, KRAFT_A_NODE_NAME, n->name) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_NODE_ID, n->sb.node_id, KRAFT_A_PAD) ||
-	    nla_put_string(msg, KRAFT_A_CLUSTER, n->sb.cluster) ||
-	    nla_put_u8(msg, KRAFT_A_ROLE, role) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_TERM, s.st.term, KRAFT_A_PAD) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_LEADER, s.st.lead, KRAFT_A_PAD) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_COMMIT, s.st.commit, KRAFT_A_PAD) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_APPLIED, s.st.applied, KRAFT_A_PAD) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_LAST_INDEX, s.st.last_index,
-			      KRAFT_A_PAD) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_SNAP_INDEX, s.st.snap_index,
-			      KRAFT_A_PAD) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_FRAMES_DROPPED, 0, KRAFT_A_PAD) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_FRAMES_BAD, 0, KRAFT_A_PAD) ||
-	    nla_put_u64_64bit(msg, KRAFT_A_DISK_ERRORS, s.disk_errors,
-			      KRAFT_A_PAD) ||
-	    (s.failed && nla_put_flag(msg, KRAFT_A_FAILED)))
-		return -EMSGSIZE;
 	peers = nla_nest_start(msg, KRAFT_A_PEERS);
 	if (!peers)
 		return -EMSGSIZE;
-	for (i = 0; i < n->sb.n_peers; i++) {
+	for (i = 0; i < s->n_peers; i++) {
+		p = &s->peers[i];
 		peer = nla_nest_start(msg, KRAFT_A_PEER);
 		if (!peer ||
-		    nla_put_u64_64bit(msg, KRAFT_PEER_A_ID, n->sb.peers[i].id,
+		    nla_put_u64_64bit(msg, KRAFT_PEER_A_ID, p->ps.id,
 				      KRAFT_PEER_A_PAD) ||
-		    nla_put_string(msg, KRAFT_PEER_A_ADDR, n->sb.peers[i].addr))
+		    nla_put_string(msg, KRAFT_PEER_A_ADDR, p->addr) ||
+		    nla_put_u64_64bit(msg, KRAFT_PEER_A_MATCH, p->ps.match,
+				      KRAFT_PEER_A_PAD) ||
+		    nla_put_u64_64bit(msg, KRAFT_PEER_A_NEXT, p->ps.next,
+				      KRAFT_PEER_A_PAD) ||
+		    nla_put_u8(msg, KRAFT_PEER_A_STATE, p->ps.state) ||
+		    (p->connected &&
+		     nla_put_flag(msg, KRAFT_PEER_A_CONNECTED)) ||
+		    (p->ps.learner && nla_put_flag(msg, KRAFT_PEER_A_LEARNER)))
 			return -EMSGSIZE;
 		nla_nest_end(msg, peer);
 	}
 	nla_nest_end(msg, peers);
 	return 0;
+}
+
+static int put_status(struct sk_buff *msg, struct kraft_node *n)
+{
+	struct kraft_node_status *s;
+	u8 role;
+	int err = -EMSGSIZE;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	kraft_node_get_status(n, s);
+	role = s->st.role;
+	if (!kraft_conf_is_voter(&s->st.conf, n->sb.node_id) &&
+	    kraft_conf_is_member(&s->st.conf, n->sb.node_id))
+		role = KRAFT_ROLE_LEARNER;
+	if (nla_put_string(msg, KRAFT_A_NODE_NAME, n->name) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_NODE_ID, n->sb.node_id, KRAFT_A_PAD) ||
+	    nla_put_string(msg, KRAFT_A_CLUSTER, n->sb.cluster) ||
+	    nla_put_u8(msg, KRAFT_A_ROLE, role) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_TERM, s->st.term, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_LEADER, s->st.lead, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_COMMIT, s->st.commit, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_APPLIED, s->st.applied,
+			      KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_LAST_INDEX, s->st.last_index,
+			      KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_SNAP_INDEX, s->st.snap_index,
+			      KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_FRAMES_DROPPED, s->frames_dropped,
+			      KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_FRAMES_BAD, s->frames_bad,
+			      KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_DISK_ERRORS, s->disk_errors,
+			      KRAFT_A_PAD) ||
+	    (s->failed && nla_put_flag(msg, KRAFT_A_FAILED)))
+		goto out;
+	err = put_peers(msg, s);
+out:
+	kfree(s);
+	return err;
 }
 
 static int kraft_nl_node_get(struct sk_buff *skb, struct genl_info *info)

@@ -7,18 +7,23 @@
  * asks (kmod/store.c, FUA) before it applies, answers or acknowledges
  * anything; a failed write fails the node safe.
  *
- * Locks, in order: kraft_nodes_lock (mutex: the node list, node up and
- * down), then a node's lock (spinlock: its incoming list, stopping flag
- * and published status). The loop takes only the node's lock.
+ * Messages travel through the node's transport (kmod/transport.c): the
+ * loop encodes and queues what each ready sends; the transport hands
+ * received frames to @rxq, which the loop decodes and steps.
  *
- * Not yet here: the TCP transport (issue 5), so a node's messages to its
- * peers are dropped and only a single-voter cluster makes progress.
+ * Locks, in order: kraft_nodes_lock (mutex: the node list, node up and
+ * down), then a node's lock (spinlock: its incoming and receive lists,
+ * stopping flag and published status), then the transport's locks. The
+ * loop takes the node's lock and, without it, the transport's.
  */
 #include <linux/kthread.h>
 #include <linux/idr.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
+#include <net/net_namespace.h>
+
+#include "msg.h"
 
 #include "node.h"
 
@@ -27,6 +32,7 @@ LIST_HEAD(kraft_nodes);
 static DEFINE_IDA(kraft_node_ida);
 
 #define SNAPSHOT_EVERY	4096	/* applied entries between snapshots */
+#define RX_FRAMES_MAX	8192	/* received frames waiting for the loop */
 
 static void kraft_req_release(struct kref *ref)
 {
@@ -209,6 +215,15 @@ static void maybe_snapshot(struct kraft_node *n, bool force)
 	kvfree(snap.data);
 }
 
+static void send_msgs(struct kraft_node *n, const struct kraft_ready *rd)
+{
+	u32 i;
+
+	for (i = 0; i < rd->n_msgs; i++)
+		kraft_tp_send(n->tp, rd->msgs[i].to, rd->msgs[i].buf,
+			      rd->msgs[i].len);	/* lost ones: Raft resends */
+}
+
 /* Ring bytes @e needs, pads at a wrap included (an upper bound). */
 static u64 ring_need(const struct kraft_entry *e, u32 n)
 {
@@ -232,6 +247,8 @@ static void run_ready(struct kraft_node *n)
 		if (kraft_raft_ready(n->r, &rd))
 			return;
 		err = 0;
+		if (rd.msgs_early)
+			send_msgs(n, &rd);
 		if (rd.snapshot) {
 			err = kraft_store_save_snapshot(&n->store, rd.snapshot);
 			if (!err)
@@ -253,7 +270,8 @@ static void run_ready(struct kraft_node *n)
 			fail_node(n, "persisting", err);
 			return;
 		}
-		/* messages to peers: no transport yet (single voter only) */
+		if (!rd.msgs_early)
+			send_msgs(n, &rd);
 		for (i = 0; i < rd.n_committed; i++)
 			apply(n, &rd.committed[i]);
 		for (i = 0; i < rd.n_reads; i++) {
@@ -275,14 +293,87 @@ static void run_ready(struct kraft_node *n)
 }
 
 
+/* Transport callback (its workqueue): queue a received frame. */
+static void kraft_node_deliver(void *owner, struct kraft_frame *f)
+{
+	struct kraft_node *n = owner;
+	bool taken = false;
+
+	spin_lock(&n->lock);
+	if (!n->stopping && n->rx_frames < RX_FRAMES_MAX) {
+		list_add_tail(&f->link, &n->rxq);
+		n->rx_frames++;
+		taken = true;
+	} else {
+		n->rx_dropped++;
+	}
+	spin_unlock(&n->lock);
+	if (taken)
+		wake_up(&n->wq);
+	else
+		kraft_frame_free(f);
+}
+
+static void take_received(struct kraft_node *n)
+{
+	struct kraft_frame *f, *tmp;
+	struct kraft_msg m;
+	LIST_HEAD(batch);
+
+	spin_lock(&n->lock);
+	list_splice_init(&n->rxq, &batch);
+	n->rx_frames = 0;
+	spin_unlock(&n->lock);
+	list_for_each_entry_safe(f, tmp, &batch, link) {
+		if (n->status.failed) {
+			/* a failed node stays silent */
+		} else if (kraft_msg_decode(f->data, f->len, &m)) {
+			n->rx_bad++;
+		} else {
+			if (m.from != f->from || m.to != n->sb.node_id ||
+			    kraft_raft_step(n->r, &m))
+				n->rx_bad++;
+			kraft_msg_release(&m);
+		}
+		kraft_frame_free(f);
+	}
+}
+
+static const char *member_addr(struct kraft_node *n, u64 id)
+{
+	u32 i;
+
+	for (i = 0; i < KRAFT_MAX_MEMBERS; i++)
+		if (n->addrs[i].id == id)
+			return n->addrs[i].addr;
+	return "";
+}
+
 static void publish(struct kraft_node *n)
 {
-	struct kraft_status st;
+	struct kraft_node_status *d = &n->draft;
+	struct kraft_tp_stats ts;
+	u32 i;
 
-	kraft_raft_status(n->r, &st);
+	kraft_raft_status(n->r, &d->st);
+	kraft_tp_get_stats(n->tp, &ts);
+	d->disk_errors = atomic64_read(&n->store.disk.errors);
+	d->frames_bad = ts.bad + n->rx_bad;
+	d->n_peers = 0;
+	for (i = 0; i < d->st.n_peers && i < KRAFT_MAX_MEMBERS; i++) {
+		struct kraft_node_peer *p = &d->peers[d->n_peers];
+
+		if (kraft_raft_peer_status(n->r, i, &p->ps))
+			break;
+		strscpy(p->addr, member_addr(n, p->ps.id), sizeof(p->addr));
+		p->connected = p->ps.id == n->sb.node_id ||
+			       kraft_tp_connected(n->tp, p->ps.id);
+		d->n_peers++;
+	}
 	spin_lock(&n->lock);
-	n->status.st = st;
-	n->status.disk_errors = atomic64_read(&n->store.disk.errors);
+	d->failed = n->status.failed;
+	d->frames_dropped = ts.dropped + n->rx_dropped;
+	n->status = *d;
 	spin_unlock(&n->lock);
 }
 
@@ -291,7 +382,7 @@ static bool has_work(struct kraft_node *n)
 	bool work;
 
 	spin_lock(&n->lock);
-	work = !list_empty(&n->incoming);
+	work = !list_empty(&n->incoming) || !list_empty(&n->rxq);
 	spin_unlock(&n->lock);
 	return work || atomic_read(&n->ticks) || kthread_should_stop();
 }
@@ -307,6 +398,7 @@ static int kraft_node_loop(void *arg)
 		ticks = atomic_xchg(&n->ticks, 0);
 		while (ticks-- > 0 && !n->status.failed)
 			kraft_raft_tick(n->r);
+		take_received(n);
 		take_incoming(n, &pending);
 		if (!n->status.failed)
 			run_ready(n);
@@ -435,6 +527,60 @@ static int start_core(struct kraft_node *n, const struct kraft_node_config *c,
 	return n->r ? 0 : err;
 }
 
+static int start_transport(struct kraft_node *n,
+			   const struct kraft_node_config *c, const char **why)
+{
+	struct kraft_tp_config tc = {
+		.net = n->net, .self = n->sb.node_id, .cluster = n->sb.cluster,
+		.key = n->sb.key, .key_len = n->sb.key_len, .name = n->name,
+		.owner = n, .deliver = kraft_node_deliver,
+	};
+	const char *listen = c->listen;
+	u32 i;
+	int err;
+
+	for (i = 0; i < n->sb.n_peers; i++) {
+		n->addrs[i] = n->sb.peers[i];
+		if (!listen && n->sb.peers[i].id == n->sb.node_id)
+			listen = n->sb.peers[i].addr;
+	}
+	if (!listen || kraft_tp_parse_addr(listen, &tc.listen)) {
+		*why = "the listen address is not IP:PORT or [IPv6]:PORT";
+		return -EINVAL;
+	}
+	err = kraft_tp_start(&tc, &n->tp);
+	if (err) {
+		*why = err == -EADDRINUSE ? "the listen address is in use" :
+		       err == -EADDRNOTAVAIL ?
+		       "the listen address is not on this host (namespace)" :
+		       "cannot listen (see dmesg)";
+		pr_err("%s: listening on %s: %d\n", n->name, listen, err);
+		return err;
+	}
+	for (i = 0; i < n->sb.n_peers; i++) {
+		if (n->sb.peers[i].id == n->sb.node_id)
+			continue;
+		err = kraft_tp_set_peer(n->tp, n->sb.peers[i].id,
+					n->sb.peers[i].addr);
+		if (err) {
+			*why = "a peer's address is not IP:PORT or [IPv6]:PORT";
+			kraft_tp_stop(n->tp);
+			n->tp = NULL;
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void drain_received(struct kraft_node *n)
+{
+	struct kraft_frame *f, *tmp;
+
+	list_for_each_entry_safe(f, tmp, &n->rxq, link)
+		kraft_frame_free(f);
+	INIT_LIST_HEAD(&n->rxq);
+}
+
 /**
  * kraft_node_up() - start a node on a device
  * @c: the configuration
@@ -459,6 +605,8 @@ int kraft_node_up(const struct kraft_node_config *c, struct kraft_node **out,
 	init_waitqueue_head(&n->wq);
 	INIT_LIST_HEAD(&n->incoming);
 	INIT_LIST_HEAD(&n->waiting);
+	INIT_LIST_HEAD(&n->rxq);
+	n->net = get_net(c->net);
 	n->tick_ms = c->tick_ms;
 	n->index = ida_alloc_max(&kraft_node_ida, 9999, GFP_KERNEL);
 	if (n->index < 0) {
@@ -474,10 +622,13 @@ int kraft_node_up(const struct kraft_node_config *c, struct kraft_node **out,
 	kraft_dl_state_free(st);
 	if (err)
 		goto err_core;
+	err = start_transport(n, c, why);
+	if (err)
+		goto err_core;
 	publish(n);
 	err = kraft_kvdev_register(n);
 	if (err)
-		goto err_core;
+		goto err_tp;
 	n->loop = kthread_run(kraft_node_loop, n, "kraft/%s", n->name);
 	if (IS_ERR(n->loop)) {
 		err = PTR_ERR(n->loop);
@@ -495,6 +646,9 @@ int kraft_node_up(const struct kraft_node_config *c, struct kraft_node **out,
 
 err_dev:
 	kraft_kvdev_unregister(n);
+err_tp:
+	kraft_tp_stop(n->tp);
+	drain_received(n);
 err_core:
 	kraft_raft_free(n->r);
 	kraft_kv_free(n->kv);
@@ -502,6 +656,8 @@ err_core:
 err_ida:
 	ida_free(&kraft_node_ida, n->index);
 err_free:
+	if (n && n->net)
+		put_net(n->net);
 	kfree(st);
 	kfree(n);
 	return err;
@@ -523,6 +679,10 @@ void kraft_node_down(struct kraft_node *n)
 	spin_unlock(&n->lock);
 	hrtimer_cancel(&n->timer);
 	kthread_stop(n->loop);
+	kraft_tp_stop(n->tp);
+	drain_received(n);
+	put_net(n->net);
+	n->net = NULL;
 	kraft_raft_free(n->r);
 	kraft_kv_free(n->kv);
 	n->r = NULL;

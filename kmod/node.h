@@ -16,6 +16,7 @@
 #include <uapi/linux/kraft.h>
 
 #include "store.h"
+#include "transport.h"
 #include "raft.h"
 #include "kv.h"
 
@@ -67,12 +68,35 @@ struct kraft_req {
 };
 
 /**
+ * struct kraft_node_peer - a member as NODE_GET reports it
+ * @ps: the core's view (progress on a leader)
+ * @addr: "HOST:PORT"
+ * @connected: a handshaken connection is up (always true for this node)
+ */
+struct kraft_node_peer {
+	struct kraft_peer_status ps;
+	char addr[KRAFT_DL_ADDR_MAX + 1];
+	bool connected;
+};
+
+/**
  * struct kraft_node_status - what NODE_GET reports, published by the loop
+ * @st: the core's status
+ * @disk_errors: I/O errors from the device
+ * @frames_dropped: frames not sent or not taken (full queues, strangers)
+ * @frames_bad: frames that failed checks (checksum, handshake, decoding)
+ * @failed: the node failed safe
+ * @n_peers: entries of @peers
+ * @peers: the members
  */
 struct kraft_node_status {
 	struct kraft_status st;
 	u64 disk_errors;
+	u64 frames_dropped;
+	u64 frames_bad;
 	bool failed;
+	u32 n_peers;
+	struct kraft_node_peer peers[KRAFT_MAX_MEMBERS];
 };
 
 /**
@@ -97,6 +121,14 @@ struct kraft_node_status {
  * @status: published status
  * @next_id: request ids (loop only)
  * @misc: /dev/kraftN
+ * @net: the network namespace of its sockets (a reference)
+ * @tp: its transport
+ * @rxq: received message frames for the loop (under @lock)
+ * @rx_frames: frames on @rxq
+ * @rx_dropped: frames dropped because @rxq was full
+ * @rx_bad: frames the loop could not decode (loop only)
+ * @addrs: members' addresses (loop only)
+ * @draft: the next status, built by the loop outside @lock
  */
 struct kraft_node {
 	struct list_head link;
@@ -119,6 +151,14 @@ struct kraft_node {
 	struct kraft_node_status status;
 	u64 next_id;
 	struct miscdevice misc;
+	struct net *net;
+	struct kraft_tp *tp;
+	struct list_head rxq;
+	u32 rx_frames;
+	u64 rx_dropped;
+	u64 rx_bad;
+	struct kraft_dl_peer addrs[KRAFT_MAX_MEMBERS];
+	struct kraft_node_status draft;
 };
 
 /**
@@ -126,6 +166,8 @@ struct kraft_node {
  */
 struct kraft_node_config {
 	const char *device;
+	const char *listen;
+	struct net *net;
 	u32 tick_ms;
 	u32 election_ms;
 	u32 heartbeat_ms;

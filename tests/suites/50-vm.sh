@@ -24,6 +24,8 @@ debug debug 0 smoke
 disk debian 2 disk
 node-debian debian 1 node
 node-debug debug 1 node
+cluster-debian debian 5 cluster
+cluster-debug debug 5 cluster
 diskfault debug 1 diskfault"
 while read -r k kernel disks script; do
 	tests/vm/run --kernel "$kernel" --disks "$disks" --disk-mb 64 -- \

@@ -1,0 +1,148 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside a guest with 4 blank disks (tests/vm/run --disks 4): a
+# 3-node cluster, each node in its own network namespace (n1, n2, n3, one
+# veth each into a bridge in the root namespace), with a cluster key.
+# Puts and gets through every node, the leader taken down and a new one
+# elected, the data intact, the old node back from its disk and caught
+# up, garbage and a wrong key at a node's port, rmmod with the cluster
+# running. Prints TAP.
+. "$(dirname "$0")/tap.sh"
+# busybox sh runs its own applets first: name iproute2 by its path
+export KRAFTCTL_TIMEOUT_MS=10000
+PEERS=1=10.9.0.1:7001,2=10.9.0.2:7001,3=10.9.0.3:7001
+
+setup_net() {
+	/usr/bin/ip link add br0 type bridge && /usr/bin/ip link set br0 up &&
+	/usr/bin/ip addr add 10.9.0.254/24 dev br0 || return 1
+	for i in 1 2 3; do
+		/usr/bin/ip netns add n$i &&
+		/usr/bin/ip link add v$i type veth peer name eth0 netns n$i &&
+		/usr/bin/ip link set v$i master br0 up &&
+		/usr/bin/ip -n n$i link set lo up &&
+		/usr/bin/ip -n n$i addr add 10.9.0.$i/24 dev eth0 &&
+		/usr/bin/ip -n n$i link set eth0 up || return 1
+	done
+}
+
+# field NODE NAME: a number from NODE's json status
+field() {
+	kraftctl -n "$1" -o json status |
+		sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
+}
+
+# wait_for COMMAND...: retry for up to 20 s (TCG, debug kernel)
+wait_for() {
+	i=0
+	until "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || return 1
+		sleep 0.1
+	done
+}
+
+leader_known() {
+	l=$(field "$1" leader)
+	[ -n "$l" ] && [ "$l" != 0 ]
+}
+
+all_connected() {
+	[ "$(kraftctl -n "$1" -o json status | grep -o '"connected":true' |
+		wc -l)" = 3 ]
+}
+
+# milliseconds since boot (/proc/uptime has hundredths)
+now_ms() {
+	read -r up _ </proc/uptime
+	echo $(( ${up%.*} * 1000 + $(echo "${up#*.}" | sed 's/^0//') * 10 ))
+}
+
+# node name of member ID (kraft0 is node 1, ...)
+name_of() { echo "kraft$(($1 - 1))"; }
+
+head -c 32 /dev/urandom >/tmp/key
+head -c 32 /dev/urandom >/tmp/otherkey
+check "modprobe kraft" modprobe kraft
+check "three namespaces on a bridge" setup_net
+for i in 1 2 3; do
+	dev=/dev/vd$(echo bcd | cut -c$i)
+	check "init node $i" kraftctl init "$dev" --cluster three --node $i \
+		--peers $PEERS --key-file /tmp/key
+	check "up node $i in namespace n$i" sh -c \
+		"/usr/bin/ip netns exec n$i kraftctl up $dev | grep -qx kraft$((i - 1))"
+done
+check "a leader is elected" wait_for leader_known kraft0
+check "every node sees its peers connected" sh -c \
+	'for n in kraft0 kraft1 kraft2; do
+		i=0; until [ "$(kraftctl -n $n -o json status |
+			grep -o "\"connected\":true" | wc -l)" = 3 ]; do
+			i=$((i + 1)); [ $i -lt 200 ] || exit 1; sleep 0.1; done
+	done'
+check "put through every node" sh -c \
+	'kraftctl -n kraft0 put a 1 && kraftctl -n kraft1 put b 2 &&
+	 kraftctl -n kraft2 put c 3'
+check "linearizable get through every node" sh -c \
+	'for n in kraft0 kraft1 kraft2; do
+		kraftctl -n $n get a | grep -qx 1 &&
+		kraftctl -n $n get b | grep -qx 2 &&
+		kraftctl -n $n get c | grep -qx 3 || exit 1
+	done'
+check "cas through a follower" sh -c \
+	'l=$(kraftctl -n kraft0 -o json status |
+		sed -n "s/.*\"leader\":\([0-9]*\).*/\1/p")
+	 f=kraft$((l % 3)); kraftctl -n $f cas a --rev 1 one'
+check "status shows a leader and replication" sh -c \
+	'kraftctl -n kraft0 status | tee /dev/stderr | grep -q "leader:"'
+check "100 puts through node 2" sh -c \
+	'i=0; while [ $i -lt 100 ]; do
+		kraftctl -n kraft1 put k$i v$i >/dev/null || exit 1
+		i=$((i + 1)); done'
+
+old=$(field kraft0 leader)
+oldname=$(name_of "$old")
+oldns=n$old
+olddev=/dev/vd$(echo bcd | cut -c"$old")
+others=""
+for i in 1 2 3; do [ $i = "$old" ] || others="$others $(name_of $i)"; done
+set -- $others
+t0=$(now_ms)
+check "the leader ($oldname) goes down" kraftctl down "$oldname"
+new_leader() {
+	l=$(field "$1" leader)
+	[ -n "$l" ] && [ "$l" != 0 ] && [ "$l" != "$old" ]
+}
+check "a new leader is elected" wait_for new_leader "$1"
+t1=$(now_ms)
+echo "# failover: $((t1 - t0)) ms from 'kraftctl down' of the leader to a new leader in status"
+check "the data is intact on the survivors" sh -c \
+	"kraftctl -n $1 get a | grep -qx one && kraftctl -n $2 get k99 | grep -qx v99"
+check "writes go on with two of three" sh -c \
+	"kraftctl -n $1 put after down && kraftctl -n $2 get after | grep -qx down"
+check "the old leader comes back from its disk" sh -c \
+	"/usr/bin/ip netns exec $oldns kraftctl up $olddev | grep -qx $oldname"
+check "it catches up" wait_for sh -c \
+	"kraftctl -n $oldname get after --serializable | grep -qx down"
+check "and serves linearizable reads" sh -c \
+	"kraftctl -n $oldname get k50 | grep -qx v50"
+
+# hostile input at a node's port: garbage, then a node with another key
+check "garbage at a node's port is counted and dropped" sh -c \
+	'head -c 4096 /dev/urandom | /usr/bin/ip netns exec n1 nc -w 1 10.9.0.2 7001
+	 i=0; until [ "$(kraftctl -n kraft1 -o json status |
+		sed -n "s/.*\"frames_bad\":\([0-9]*\).*/\1/p")" -gt 0 ] 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || exit 1; sleep 0.1; done'
+check "a node with another key is refused" sh -c \
+	'kraftctl init /dev/vde --cluster three --node 1 --peers '$PEERS' \
+		--key-file /tmp/otherkey --force >/dev/null &&
+	 /usr/bin/ip netns add n4 && /usr/bin/ip link add v4 type veth peer name eth0 netns n4 &&
+	 /usr/bin/ip link set v4 master br0 up && /usr/bin/ip -n n4 link set lo up &&
+	 /usr/bin/ip -n n4 addr add 10.9.0.4/24 dev eth0 && /usr/bin/ip -n n4 link set eth0 up &&
+	 /usr/bin/ip netns exec n4 kraftctl up /dev/vde --listen 10.9.0.4:7001 >/dev/null &&
+	 sleep 2 && kraftctl -n kraft3 -o json status | tee /dev/stderr |
+		grep -q "\"connected\":true,.*\"connected\":true"; r=$?
+	 kraftctl down kraft3; [ $r != 0 ]'
+check "the cluster still serves" sh -c \
+	"kraftctl -n kraft1 put still here && kraftctl -n kraft2 get still | grep -qx here"
+check "rmmod with the cluster running" rmmod kraft
+tap_done
