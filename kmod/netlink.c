@@ -3,7 +3,9 @@
  * netlink.c - the generic netlink family "kraft": the control plane used
  * by kraftctl. One policy for the family, strict validation; commands that
  * change anything need CAP_NET_ADMIN (GENL_ADMIN_PERM). Node commands take
- * kraft_nodes_lock (node.c), then at most a node's lock.
+ * kraft_nodes_lock (node.c), then at most a node's lock; membership,
+ * transfer and snapshot requests wait on the node's loop with no lock
+ * held (a reference on the node).
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -30,6 +32,8 @@ static const struct nla_policy kraft_policy[KRAFT_A_MAX + 1] = {
 };
 
 static struct genl_family kraft_genl_family;
+
+#define KRAFT_NL_CC_MAX	256	/* one encoded change of one member */
 
 static int kraft_nl_get_version(struct sk_buff *skb, struct genl_info *info)
 {
@@ -258,6 +262,138 @@ static int kraft_nl_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+#define ADMIN_TIMEOUT_MS	10000
+
+/* Hand an admin request to a node's loop and wait for it (no lock held). */
+static int admin_submit(struct genl_info *info, u8 op, u64 expect, u8 *val,
+			u32 vlen)
+{
+	struct kraft_node *n;
+	struct kraft_req *req;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KRAFT_A_NODE_NAME)) {
+		kvfree(val);
+		return -EINVAL;
+	}
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req) {
+		kvfree(val);
+		return -ENOMEM;
+	}
+	kref_init(&req->ref);
+	init_completion(&req->done);
+	INIT_LIST_HEAD(&req->link);
+	req->op = op;
+	req->expect = expect;
+	req->val = val;
+	req->vlen = vlen;
+	mutex_lock(&kraft_nodes_lock);
+	n = kraft_node_find(nla_data(info->attrs[KRAFT_A_NODE_NAME]));
+	if (n)
+		kref_get(&n->ref);
+	mutex_unlock(&kraft_nodes_lock);
+	if (!n) {
+		kraft_req_put(req);
+		NL_SET_ERR_MSG(info->extack, "no such node");
+		return -ENOENT;
+	}
+	err = kraft_node_submit(n, req, ADMIN_TIMEOUT_MS);
+	kraft_node_put(n);
+	kraft_req_put(req);
+	if (err == -ETIMEDOUT)
+		NL_SET_ERR_MSG(info->extack,
+			       "no answer in time (no leader or quorum, or the leader refused it)");
+	else if (err == -EPERM)
+		NL_SET_ERR_MSG(info->extack,
+			       "this node is not the leader: run it on the leader's node");
+	else if (err == -EBUSY)
+		NL_SET_ERR_MSG(info->extack,
+			       "another membership change or transfer is in progress");
+	else if (err == -EINVAL && op == KRAFT_REQ_TRANSFER)
+		NL_SET_ERR_MSG(info->extack, "not another voting member");
+	else if (err == -EINVAL)
+		NL_SET_ERR_MSG(info->extack,
+			       "not a valid change of this membership");
+	return err;
+}
+
+static int member_change(struct genl_info *info, u8 op)
+{
+	struct kraft_conf_change *cc;
+	struct sockaddr_storage ss;
+	const char *addr = NULL;
+	u8 *buf;
+	int len;
+
+	if (GENL_REQ_ATTR_CHECK(info, KRAFT_A_PEER_ID))
+		return -EINVAL;
+	if (op != KRAFT_CC_REMOVE && info->attrs[KRAFT_A_PEER_ADDR]) {
+		addr = nla_data(info->attrs[KRAFT_A_PEER_ADDR]);
+		if (kraft_tp_parse_addr(addr, &ss)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[KRAFT_A_PEER_ADDR],
+					    "not IP:PORT or [IPv6]:PORT");
+			return -EINVAL;
+		}
+	}
+	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
+	buf = kvmalloc(KRAFT_NL_CC_MAX, GFP_KERNEL);
+	if (!cc || !buf) {
+		kfree(cc);
+		kvfree(buf);
+		return -ENOMEM;
+	}
+	cc->n = 1;
+	cc->items[0].op = op;
+	cc->items[0].id = nla_get_u64(info->attrs[KRAFT_A_PEER_ID]);
+	if (addr)
+		strscpy(cc->items[0].addr, addr, sizeof(cc->items[0].addr));
+	len = cc->items[0].id ? kraft_conf_change_encode(cc, buf,
+							  KRAFT_NL_CC_MAX) :
+				-EINVAL;
+	kfree(cc);
+	if (len < 0) {
+		kvfree(buf);
+		NL_SET_ERR_MSG(info->extack, "not a valid member id");
+		return len;
+	}
+	return admin_submit(info, KRAFT_REQ_CONF, 0, buf, len);
+}
+
+static int kraft_nl_member_add(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, KRAFT_A_PEER_ADDR))
+		return -EINVAL;
+	return member_change(info, info->attrs[KRAFT_A_LEARNER] ?
+				   KRAFT_CC_ADD_LEARNER : KRAFT_CC_ADD_VOTER);
+}
+
+static int kraft_nl_member_promote(struct sk_buff *skb,
+				   struct genl_info *info)
+{
+	return member_change(info, KRAFT_CC_ADD_VOTER);
+}
+
+static int kraft_nl_member_remove(struct sk_buff *skb,
+				  struct genl_info *info)
+{
+	return member_change(info, KRAFT_CC_REMOVE);
+}
+
+static int kraft_nl_transfer(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, KRAFT_A_PEER_ID))
+		return -EINVAL;
+	return admin_submit(info, KRAFT_REQ_TRANSFER,
+			    nla_get_u64(info->attrs[KRAFT_A_PEER_ID]), NULL, 0);
+}
+
+static int kraft_nl_snapshot(struct sk_buff *skb, struct genl_info *info)
+{
+	return admin_submit(info, KRAFT_REQ_SNAPSHOT, 0, NULL, 0);
+}
+
 static const struct genl_small_ops kraft_genl_ops[] = {
 	{
 		.cmd = KRAFT_CMD_GET_VERSION,
@@ -277,6 +413,31 @@ static const struct genl_small_ops kraft_genl_ops[] = {
 		.cmd = KRAFT_CMD_NODE_GET,
 		.doit = kraft_nl_node_get,
 		.dumpit = kraft_nl_node_dump,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KRAFT_CMD_MEMBER_ADD,
+		.doit = kraft_nl_member_add,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KRAFT_CMD_MEMBER_PROMOTE,
+		.doit = kraft_nl_member_promote,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KRAFT_CMD_MEMBER_REMOVE,
+		.doit = kraft_nl_member_remove,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KRAFT_CMD_LEADER_TRANSFER,
+		.doit = kraft_nl_transfer,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = KRAFT_CMD_SNAPSHOT,
+		.doit = kraft_nl_snapshot,
 		.flags = GENL_ADMIN_PERM,
 	},
 };

@@ -99,6 +99,8 @@ static void serve_get(struct kraft_node *n, struct kraft_req *req)
 	finish(req, 0);
 }
 
+static void maybe_snapshot(struct kraft_node *n, bool force);
+
 /* Propose or ask for a read point; -EAGAIN leaves it for the next round. */
 static int start_req(struct kraft_node *n, struct kraft_req *req)
 {
@@ -110,6 +112,16 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 	u8 *buf;
 	int len, err;
 
+	switch (req->op) {
+	case KRAFT_REQ_CONF:
+		return kraft_raft_propose_conf(n->r, req->val, req->vlen);
+	case KRAFT_REQ_TRANSFER:
+		return kraft_raft_transfer_leader(n->r, req->expect);
+	case KRAFT_REQ_SNAPSHOT:
+		maybe_snapshot(n, true);
+		finish(req, n->status.failed ? -EIO : 0);
+		return 0;
+	}
 	if (req->op == KRAFT_REQ_GET) {
 		if (req->flags & KRAFT_KV_SERIALIZABLE) {
 			serve_get(n, req);
@@ -155,12 +167,54 @@ static void take_incoming(struct kraft_node *n, struct list_head *pending)
 	}
 }
 
+/*
+ * A committed membership change (the core has applied it to its
+ * configuration): keep the address book and the transport in step, and
+ * answer the request that proposed it, if it was made here.
+ */
+static void apply_conf(struct kraft_node *n, const struct kraft_entry *e)
+{
+	struct kraft_conf_change *cc;
+	struct kraft_cc_item *it;
+	struct kraft_req *req;
+	u32 i;
+
+	cc = kmalloc(sizeof(*cc), GFP_KERNEL);
+	if (!cc || kraft_conf_change_decode(e->data, e->len, cc)) {
+		kfree(cc);
+		return;	/* the core refused it as well */
+	}
+	for (i = 0; i < cc->n; i++) {
+		it = &cc->items[i];
+		if (it->op == KRAFT_CC_REMOVE) {
+			kraft_book_del(&n->book, it->id);
+			if (it->id != n->sb.node_id)
+				kraft_tp_remove_peer(n->tp, it->id);
+		} else if (it->addr[0] &&
+			   !kraft_book_set(&n->book, it->id, it->addr) &&
+			   it->id != n->sb.node_id) {
+			kraft_tp_set_peer(n->tp, it->id, it->addr);
+		}
+	}
+	kfree(cc);
+	list_for_each_entry(req, &n->waiting, link)
+		if (req->op == KRAFT_REQ_CONF && req->vlen == e->len &&
+		    !memcmp(req->val, e->data, e->len)) {
+			finish(req, 0);
+			break;
+		}
+}
+
 static void apply(struct kraft_node *n, const struct kraft_entry *e)
 {
 	struct kraft_kv_outcome res;
 	struct kraft_kv_cmd cmd;
 	struct kraft_req *req;
 
+	if (e->type == KRAFT_ENTRY_CONF) {
+		apply_conf(n, e);
+		return;
+	}
 	if (e->type != KRAFT_ENTRY_NORMAL)
 		return;
 	if (kraft_kv_apply(n->kv, e->data, e->len, &cmd, &res)) {
@@ -187,6 +241,64 @@ static void fail_node(struct kraft_node *n, const char *what, int err)
 	fail_all(n, &n->waiting, -EIO);
 }
 
+/*
+ * A node's snapshot: the address book, then the state machine (see
+ * kmod/core/addrbook.c). Return: 0 or -ENOMEM; *@data is kvmalloc'd.
+ */
+static int encode_snapshot(struct kraft_node *n, u8 **data, u32 *len)
+{
+	u32 blen = kraft_book_encoded_len(&n->book), klen;
+	u8 *kv, *buf;
+	int err;
+
+	err = kraft_kv_snapshot(n->kv, &kv, &klen);
+	if (err)
+		return err;
+	buf = kvmalloc(blen + klen, GFP_KERNEL);
+	if (buf) {
+		kraft_book_encode(&n->book, buf);
+		memcpy(buf + blen, kv, klen);
+	}
+	kvfree(kv);
+	if (!buf)
+		return -ENOMEM;
+	*data = buf;
+	*len = blen + klen;
+	return 0;
+}
+
+/* Return: 0, or -EINVAL for a snapshot that is not a node's (nothing
+ * changed then), or the state machine's error.
+ */
+static int restore_snapshot(struct kraft_node *n, const u8 *data, u32 len)
+{
+	struct kraft_book *book;
+	u32 used;
+	int err;
+
+	book = kmalloc(sizeof(*book), GFP_KERNEL);
+	if (!book)
+		return -ENOMEM;
+	err = kraft_book_decode(data, len, book, &used);
+	if (!err)
+		err = kraft_kv_restore(n->kv, data + used, len - used);
+	if (!err)
+		n->book = *book;
+	kfree(book);
+	return err;
+}
+
+/* After a snapshot from the leader: dial whom the book names. */
+static void sync_peers(struct kraft_node *n)
+{
+	u32 i;
+
+	for (i = 0; i < n->book.n; i++)
+		if (n->book.e[i].id != n->sb.node_id)
+			kraft_tp_set_peer(n->tp, n->book.e[i].id,
+					  n->book.e[i].addr);
+}
+
 static void maybe_snapshot(struct kraft_node *n, bool force)
 {
 	struct kraft_status st;
@@ -203,7 +315,7 @@ static void maybe_snapshot(struct kraft_node *n, bool force)
 	snap.index = st.applied;
 	snap.term = kraft_raft_term_at(n->r, st.applied);
 	snap.conf = st.conf;
-	err = kraft_kv_snapshot(n->kv, &snap.data, &len);
+	err = encode_snapshot(n, &snap.data, &len);
 	if (err)
 		return;
 	snap.len = len;
@@ -252,8 +364,10 @@ static void run_ready(struct kraft_node *n)
 		if (rd.snapshot) {
 			err = kraft_store_save_snapshot(&n->store, rd.snapshot);
 			if (!err)
-				err = kraft_kv_restore(n->kv, rd.snapshot->data,
+				err = restore_snapshot(n, rd.snapshot->data,
 						       rd.snapshot->len);
+			if (!err)
+				sync_peers(n);
 		}
 		/* make room first: what is applied can go into a snapshot */
 		if (!err && rd.n_entries &&
@@ -283,10 +397,14 @@ static void run_ready(struct kraft_node *n)
 		}
 		kraft_raft_advance(n->r);
 		kraft_raft_status(n->r, &st);
-		list_for_each_entry_safe(req, tmp, &n->waiting, link)
+		list_for_each_entry_safe(req, tmp, &n->waiting, link) {
 			if (req->op == KRAFT_REQ_GET && req->have_index &&
 			    req->read_index <= st.applied)
 				serve_get(n, req);
+			else if (req->op == KRAFT_REQ_TRANSFER &&
+				 st.lead == req->expect)
+				finish(req, 0);
+		}
 	}
 	if (!n->status.failed)
 		maybe_snapshot(n, false);
@@ -341,12 +459,7 @@ static void take_received(struct kraft_node *n)
 
 static const char *member_addr(struct kraft_node *n, u64 id)
 {
-	u32 i;
-
-	for (i = 0; i < KRAFT_MAX_MEMBERS; i++)
-		if (n->addrs[i].id == id)
-			return n->addrs[i].addr;
-	return "";
+	return kraft_book_get(&n->book, id) ?: "";
 }
 
 static void publish(struct kraft_node *n)
@@ -360,7 +473,7 @@ static void publish(struct kraft_node *n)
 	d->disk_errors = atomic64_read(&n->store.disk.errors);
 	d->frames_bad = ts.bad + n->rx_bad;
 	d->n_peers = 0;
-	for (i = 0; i < d->st.n_peers && i < KRAFT_MAX_MEMBERS; i++) {
+	for (i = 0; i < d->st.n_peers && i < KRAFT_BOOK_MAX; i++) {
 		struct kraft_node_peer *p = &d->peers[d->n_peers];
 
 		if (kraft_raft_peer_status(n->r, i, &p->ps))
@@ -518,8 +631,11 @@ static int start_core(struct kraft_node *n, const struct kraft_node_config *c,
 	n->kv = kraft_kv_new(1024);
 	if (!n->kv)
 		return -ENOMEM;
+	for (i = 0; i < n->sb.n_peers; i++)
+		kraft_book_set(&n->book, n->sb.peers[i].id,
+			       n->sb.peers[i].addr);
 	if (snap.index) {
-		err = kraft_kv_restore(n->kv, snap.data, snap.len);
+		err = restore_snapshot(n, snap.data, snap.len);
 		if (err)
 			return err;
 	}
@@ -539,11 +655,8 @@ static int start_transport(struct kraft_node *n,
 	u32 i;
 	int err;
 
-	for (i = 0; i < n->sb.n_peers; i++) {
-		n->addrs[i] = n->sb.peers[i];
-		if (!listen && n->sb.peers[i].id == n->sb.node_id)
-			listen = n->sb.peers[i].addr;
-	}
+	if (!listen)
+		listen = kraft_book_get(&n->book, n->sb.node_id);
 	if (!listen || kraft_tp_parse_addr(listen, &tc.listen)) {
 		*why = "the listen address is not IP:PORT or [IPv6]:PORT";
 		return -EINVAL;
@@ -557,11 +670,11 @@ static int start_transport(struct kraft_node *n,
 		pr_err("%s: listening on %s: %d\n", n->name, listen, err);
 		return err;
 	}
-	for (i = 0; i < n->sb.n_peers; i++) {
-		if (n->sb.peers[i].id == n->sb.node_id)
+	for (i = 0; i < n->book.n; i++) {
+		if (n->book.e[i].id == n->sb.node_id)
 			continue;
-		err = kraft_tp_set_peer(n->tp, n->sb.peers[i].id,
-					n->sb.peers[i].addr);
+		err = kraft_tp_set_peer(n->tp, n->book.e[i].id,
+					n->book.e[i].addr);
 		if (err) {
 			*why = "a peer's address is not IP:PORT or [IPv6]:PORT";
 			kraft_tp_stop(n->tp);

@@ -19,12 +19,16 @@
 #include "transport.h"
 #include "raft.h"
 #include "kv.h"
+#include "addrbook.h"
 
 enum kraft_req_op {
 	KRAFT_REQ_PUT = 1,
 	KRAFT_REQ_DEL,
 	KRAFT_REQ_CAS,
 	KRAFT_REQ_GET,
+	KRAFT_REQ_CONF,		/* @val: an encoded kraft_conf_change */
+	KRAFT_REQ_TRANSFER,	/* @expect: the transferee */
+	KRAFT_REQ_SNAPSHOT,
 };
 
 /**
@@ -96,7 +100,7 @@ struct kraft_node_status {
 	u64 frames_bad;
 	bool failed;
 	u32 n_peers;
-	struct kraft_node_peer peers[KRAFT_MAX_MEMBERS];
+	struct kraft_node_peer peers[KRAFT_BOOK_MAX];
 };
 
 /**
@@ -127,7 +131,7 @@ struct kraft_node_status {
  * @rx_frames: frames on @rxq
  * @rx_dropped: frames dropped because @rxq was full
  * @rx_bad: frames the loop could not decode (loop only)
- * @addrs: members' addresses (loop only)
+ * @book: members' addresses (loop only)
  * @draft: the next status, built by the loop outside @lock
  */
 struct kraft_node {
@@ -157,7 +161,7 @@ struct kraft_node {
 	u32 rx_frames;
 	u64 rx_dropped;
 	u64 rx_bad;
-	struct kraft_dl_peer addrs[KRAFT_MAX_MEMBERS];
+	struct kraft_book book;
 	struct kraft_node_status draft;
 };
 

@@ -35,13 +35,14 @@
 #include <crypto/algapi.h>
 
 #include "transport.h"
+#include "addrbook.h"
 
 #define FRAME_MAGIC	0x5446524bu	/* "KRFT" little-endian */
 #define FRAME_HDR	16
 #define NONCE_LEN	16
 #define MAC_LEN		32
 #define HELLO_LEN	(8 + 8 + 8 + NONCE_LEN + KRAFT_DL_NAME_MAX)
-#define MAX_CONNS	(4 * KRAFT_MAX_MEMBERS)
+#define MAX_CONNS	(4 * KRAFT_BOOK_MAX)
 #define BACKOFF_MIN_MS	50
 #define BACKOFF_MAX_MS	2000
 
@@ -100,7 +101,7 @@ struct kraft_tp {
 	bool stopping;
 	struct list_head conns;
 	u32 n_conns;
-	struct tp_peer peers[KRAFT_MAX_MEMBERS];
+	struct tp_peer peers[KRAFT_BOOK_MAX];
 	struct kraft_tp_stats stats;
 };
 
@@ -178,7 +179,7 @@ static struct tp_peer *find_peer(struct kraft_tp *tp, u64 id)
 {
 	int i;
 
-	for (i = 0; i < KRAFT_MAX_MEMBERS; i++)
+	for (i = 0; i < KRAFT_BOOK_MAX; i++)
 		if (id && tp->peers[i].id == id)
 			return &tp->peers[i];
 	return NULL;
@@ -732,9 +733,9 @@ int kraft_tp_set_peer(struct kraft_tp *tp, u64 id, const char *addr)
 	if (!p) {
 		int i;
 
-		for (i = 0; i < KRAFT_MAX_MEMBERS && tp->peers[i].id; i++)
+		for (i = 0; i < KRAFT_BOOK_MAX && tp->peers[i].id; i++)
 			;
-		p = i < KRAFT_MAX_MEMBERS ? &tp->peers[i] : NULL;
+		p = i < KRAFT_BOOK_MAX ? &tp->peers[i] : NULL;
 	}
 	if (!p) {
 		err = -ENOSPC;
@@ -884,7 +885,7 @@ int kraft_tp_start(const struct kraft_tp_config *cfg, struct kraft_tp **out)
 	spin_lock_init(&tp->lock);
 	INIT_LIST_HEAD(&tp->conns);
 	INIT_WORK(&tp->accept, tp_accept);
-	for (i = 0; i < KRAFT_MAX_MEMBERS; i++) {
+	for (i = 0; i < KRAFT_BOOK_MAX; i++) {
 		tp->peers[i].tp = tp;
 		INIT_DELAYED_WORK(&tp->peers[i].dial, tp_dial);
 	}
@@ -934,12 +935,12 @@ void kraft_tp_stop(struct kraft_tp *tp)
 	spin_unlock(&tp->lock);
 	restore_callbacks(tp, tp->listen->sk);
 	cancel_work_sync(&tp->accept);
-	for (i = 0; i < KRAFT_MAX_MEMBERS; i++)
+	for (i = 0; i < KRAFT_BOOK_MAX; i++)
 		cancel_delayed_work_sync(&tp->peers[i].dial);
 	spin_lock(&tp->lock);
 	list_for_each_entry_safe(c, tmp, &tp->conns, link)
 		conn_kill_locked(c);
-	for (i = 0; i < KRAFT_MAX_MEMBERS; i++)
+	for (i = 0; i < KRAFT_BOOK_MAX; i++)
 		tp->peers[i].conn = NULL;
 	spin_unlock(&tp->lock);
 	destroy_workqueue(tp->wq);	/* runs the releases */

@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
 #include "kraftctl.h"
 
 struct kc_opts kc;
@@ -99,6 +103,52 @@ int kc_parse_u64(const char *s, uint64_t *out)
 	if (errno || *end)
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * HOST:PORT as the kernel takes it: a numeric IPv4 "A.B.C.D:PORT" or IPv6
+ * "[V6]:PORT" (the module resolves no names). A name is resolved here,
+ * first address wins. Return: 0, or -EINVAL with a message in @out.
+ */
+int kc_host_port(const char *in, char *out, size_t cap)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+	char host[256], num[INET6_ADDRSTRLEN];
+	const char *colon = strrchr(in, ':');
+	uint64_t port;
+	size_t hlen;
+	int n;
+
+	if (!colon || kc_parse_u64(colon + 1, &port) || !port || port > 65535)
+		goto bad;
+	hlen = colon - in;
+	if (hlen >= 2 && in[0] == '[' && in[hlen - 1] == ']') {
+		in++;
+		hlen -= 2;
+	}
+	if (!hlen || hlen >= sizeof(host))
+		goto bad;
+	memcpy(host, in, hlen);
+	host[hlen] = 0;
+	if (getaddrinfo(host, NULL, &hints, &res))
+		goto bad;
+	if (res->ai_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr,
+			  num, sizeof(num));
+	else
+		inet_ntop(AF_INET,
+			  &((struct sockaddr_in *)res->ai_addr)->sin_addr,
+			  num, sizeof(num));
+	n = snprintf(out, cap, res->ai_family == AF_INET6 ? "[%s]:%u" :
+		     "%s:%u", num, (unsigned int)port);
+	freeaddrinfo(res);
+	if (n < 0 || (size_t)n >= cap)
+		goto bad;
+	return 0;
+bad:
+	snprintf(out, cap, "'%s' is not HOST:PORT with a known host", in);
+	return -EINVAL;
 }
 
 /* Map an errno from the kernel to a message and the contract's exit code. */

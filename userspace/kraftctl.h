@@ -43,6 +43,7 @@ int kc_usage_error(const struct kc_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool kc_wants_help(const struct kc_cmd *cmd, int argc, char **argv);
 int kc_parse_u64(const char *s, uint64_t *out);
+int kc_host_port(const char *in, char *out, size_t cap);
 int kc_errno_exit(const char *what, int err);
 
 /* kraftctl_nl.c */

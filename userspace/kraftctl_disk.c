@@ -70,7 +70,7 @@ static int parse_peers(const struct kc_cmd *cmd, char *list,
 	for (tok = strtok_r(list, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		struct kraft_dl_peer *p = &sb->peers[sb->n_peers];
-		char *eq = strchr(tok, '='), *colon;
+		char *eq = strchr(tok, '=');
 		uint64_t id;
 
 		if (sb->n_peers == KRAFT_MAX_MEMBERS)
@@ -78,16 +78,15 @@ static int parse_peers(const struct kc_cmd *cmd, char *list,
 		if (!eq)
 			return kc_usage_error(cmd, "peer '%s' is not ID=HOST:PORT", tok);
 		*eq = 0;
-		colon = strrchr(eq + 1, ':');
-		if (kc_parse_u64(tok, &id) || !id || !colon || colon == eq + 1 ||
-		    !colon[1] || strlen(eq + 1) > KRAFT_DL_ADDR_MAX)
+		if (kc_parse_u64(tok, &id) || !id)
 			return kc_usage_error(cmd, "peer '%s=%s' is not ID=HOST:PORT", tok, eq + 1);
+		if (kc_host_port(eq + 1, p->addr, sizeof(p->addr)))
+			return kc_usage_error(cmd, "peer %s: %s", tok, p->addr);
 		for (i = 0; i < sb->n_peers; i++)
 			if (sb->peers[i].id == id)
 				return kc_usage_error(cmd, "peer %llu given twice",
 						      (unsigned long long)id);
 		p->id = id;
-		strcpy(p->addr, eq + 1);
 		sb->n_peers++;
 	}
 	return 0;
@@ -166,9 +165,9 @@ int cmd_init(int argc, char **argv)
 		return ret;
 	for (i = 0; i < sb.n_peers; i++)
 		self |= sb.peers[i].id == id;
-	if (!self)
-		return kc_usage_error(cmd, "--peers must include this node (%llu)",
-				      (unsigned long long)id);
+	if (!self)	/* joins a running cluster: up --listen, member add */
+		fprintf(stderr, "kraftctl: node %llu is not in --peers: it joins the cluster once added with 'member add' (start it with 'up --listen')\n",
+			(unsigned long long)id);
 	ret = EX_ERR;
 	if (keyfile && read_key(keyfile, &sb))
 		return EX_ERR;

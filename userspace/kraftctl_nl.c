@@ -517,7 +517,7 @@ int cmd_up(int argc, char **argv)
 	const struct kc_cmd *cmd = kc_find_cmd("up");
 	uint32_t tick = 0, election = 0, heartbeat = 0;
 	const char *dev = NULL, *listen = NULL;
-	char name[KRAFT_NODE_NAME_MAX] = "";
+	char name[KRAFT_NODE_NAME_MAX] = "", addr[128];
 	struct nl_msg *msg;
 	struct kc_nl nl;
 	int i, ret;
@@ -530,7 +530,9 @@ int cmd_up(int argc, char **argv)
 		if (!strcmp(argv[i], "--listen")) {
 			if (!v)
 				return kc_usage_error(cmd, "--listen needs HOST:PORT");
-			listen = v;
+			if (kc_host_port(v, addr, sizeof(addr)))
+				return kc_usage_error(cmd, "--listen: %s", addr);
+			listen = addr;
 			i++;
 		} else if (!strcmp(argv[i], "--tick-ms")) {
 			if ((ret = parse_ms(cmd, argv[i], v, &tick)))
@@ -682,6 +684,7 @@ int cmd_member(int argc, char **argv)
 {
 	const struct kc_cmd *cmd = kc_find_cmd("member");
 	bool learner = false;
+	char addr[128];
 	uint64_t id;
 
 	if (kc_wants_help(cmd, argc, argv))
@@ -700,8 +703,10 @@ int cmd_member(int argc, char **argv)
 			learner = true;
 		else if (argc != 4)
 			return kc_usage_error(cmd, "expected: member add ID HOST:PORT [--learner]");
+		if (kc_host_port(argv[3], addr, sizeof(addr)))
+			return kc_usage_error(cmd, "%s", addr);
 		return simple_node_cmd("member add", KRAFT_CMD_MEMBER_ADD, NULL,
-				       true, id, argv[3], learner);
+				       true, id, addr, learner);
 	}
 	if (argc != 3)
 		return kc_usage_error(cmd, "unexpected '%s'", argv[3]);

@@ -1,13 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs inside a guest with 4 blank disks (tests/vm/run --disks 4): a
+# Runs inside a guest with 5 blank disks (tests/vm/run --disks 5): a
 # 3-node cluster, each node in its own network namespace (n1, n2, n3, one
 # veth each into a bridge in the root namespace), with a cluster key.
 # Puts and gets through every node, the leader taken down and a new one
 # elected, the data intact, the old node back from its disk and caught
-# up, garbage and a wrong key at a node's port, rmmod with the cluster
-# running. Prints TAP.
+# up, leader transfer, snapshots, a 4th node added as a learner (caught up
+# by InstallSnapshot), promoted and removed, garbage and a wrong key at a
+# node's port, rmmod with the cluster running. Prints TAP.
 . "$(dirname "$0")/tap.sh"
 # busybox sh runs its own applets first: name iproute2 by its path
 export KRAFTCTL_TIMEOUT_MS=10000
@@ -126,6 +127,53 @@ check "it catches up" wait_for sh -c \
 check "and serves linearizable reads" sh -c \
 	"kraftctl -n $oldname get k50 | grep -qx v50"
 
+# leader transfer, snapshot, a 4th node joining through InstallSnapshot
+lead=$(field kraft0 leader)
+to=$(( lead % 3 + 1 ))
+check "leader transfer to node $to" sh -c \
+	"kraftctl -n $(name_of "$lead") leader transfer $to &&
+	 kraftctl -n $(name_of $to) status | grep -q '^role: *leader'"
+lead=$to
+lname=$(name_of "$lead")
+check "transfer from a follower is refused with a reason" sh -c \
+	"kraftctl -n $(name_of $(( lead % 3 + 1 ))) leader transfer $lead 2>&1 |
+		grep -q 'not the leader'"
+check "snapshot on every node compacts the log" sh -c \
+	'for n in kraft0 kraft1 kraft2; do kraftctl -n $n snapshot || exit 1; done
+	 [ "$(kraftctl -n '"$lname"' -o json status |
+		sed -n "s/.*\"snapshot_index\":\([0-9]*\).*/\1/p")" -gt 100 ]'
+check "a put after the snapshot" kraftctl -n "$lname" put late yes
+check "a node with no place in --peers joins" sh -c \
+	'kraftctl init /dev/vde --cluster three --node 4 --peers '$PEERS' \
+		--key-file /tmp/key &&
+	 /usr/bin/ip netns add n4 &&
+	 /usr/bin/ip link add v4 type veth peer name eth0 netns n4 &&
+	 /usr/bin/ip link set v4 master br0 up &&
+	 /usr/bin/ip -n n4 link set lo up &&
+	 /usr/bin/ip -n n4 addr add 10.9.0.4/24 dev eth0 &&
+	 /usr/bin/ip -n n4 link set eth0 up &&
+	 /usr/bin/ip netns exec n4 kraftctl up /dev/vde --listen 10.9.0.4:7001 |
+		grep -qx kraft3'
+check "member add 4 as a learner" \
+	kraftctl -n "$lname" member add 4 10.9.0.4:7001 --learner
+caught_up() {
+	kraftctl -n kraft3 get late --serializable | grep -qx yes &&
+	kraftctl -n kraft3 get k50 --serializable | grep -qx v50 &&
+	[ "$(field kraft3 snapshot_index)" -gt 100 ]
+}
+check "the learner is caught up by a snapshot" wait_for caught_up
+check "member promote 4" kraftctl -n "$lname" member promote 4
+check "member list shows four voters" sh -c \
+	"kraftctl -n $lname member list | tee /dev/stderr | grep -c voter | grep -qx 4"
+check "put through node 4, read through node 1" sh -c \
+	"kraftctl -n kraft3 put four 4 && kraftctl -n kraft0 get four | grep -qx 4"
+check "member remove 4" kraftctl -n "$lname" member remove 4
+check "three voters again, node 4 down" sh -c \
+	"kraftctl -n $lname member list | grep -c voter | grep -qx 3 &&
+	 kraftctl down kraft3"
+check "member add with a bad address is refused" sh -c \
+	"kraftctl -n $lname member add 5 nowhere; [ \$? = 2 ]"
+
 # hostile input at a node's port: garbage, then a node with another key
 check "garbage at a node's port is counted and dropped" sh -c \
 	'head -c 4096 /dev/urandom | /usr/bin/ip netns exec n1 nc -w 1 10.9.0.2 7001
@@ -133,15 +181,12 @@ check "garbage at a node's port is counted and dropped" sh -c \
 		sed -n "s/.*\"frames_bad\":\([0-9]*\).*/\1/p")" -gt 0 ] 2>/dev/null; do
 		i=$((i + 1)); [ $i -lt 100 ] || exit 1; sleep 0.1; done'
 check "a node with another key is refused" sh -c \
-	'kraftctl init /dev/vde --cluster three --node 1 --peers '$PEERS' \
+	'kraftctl init /dev/vdf --cluster three --node 1 --peers '$PEERS' \
 		--key-file /tmp/otherkey --force >/dev/null &&
-	 /usr/bin/ip netns add n4 && /usr/bin/ip link add v4 type veth peer name eth0 netns n4 &&
-	 /usr/bin/ip link set v4 master br0 up && /usr/bin/ip -n n4 link set lo up &&
-	 /usr/bin/ip -n n4 addr add 10.9.0.4/24 dev eth0 && /usr/bin/ip -n n4 link set eth0 up &&
-	 /usr/bin/ip netns exec n4 kraftctl up /dev/vde --listen 10.9.0.4:7001 >/dev/null &&
-	 sleep 2 && kraftctl -n kraft3 -o json status | tee /dev/stderr |
+	 x=$(/usr/bin/ip netns exec n4 kraftctl up /dev/vdf --listen 10.9.0.4:7001) &&
+	 sleep 2 && kraftctl -n $x -o json status | tee /dev/stderr |
 		grep -q "\"connected\":true,.*\"connected\":true"; r=$?
-	 kraftctl down kraft3; [ $r != 0 ]'
+	 kraftctl down $x; [ $r != 0 ]'
 check "the cluster still serves" sh -c \
 	"kraftctl -n kraft1 put still here && kraftctl -n kraft2 get still | grep -qx here"
 check "rmmod with the cluster running" rmmod kraft
