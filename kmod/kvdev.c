@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvdev.c - /dev/kraftN, a node's data device: ioctls put, get, del and
- * cas (struct kraft_kv_args). Every field is checked before anything is
+ * cas (struct kraft_kv_args), range (struct kraft_range_args) and watch
+ * (kmod/watch.c). Every field is checked before anything is
  * queued; the request then waits on the node's loop (node.c) up to its
  * timeout. An open file holds a reference on the node, so a node taken
  * down under it answers -ESHUTDOWN. Takes no locks of its own.
@@ -33,17 +34,15 @@ static int kvdev_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static void *copy_in(u64 ptr, u32 len)
+/* Copy @len bytes at user address @ptr into a new buffer *@dst. */
+static int copy_in(u8 **dst, u64 ptr, u32 len)
 {
-	void *buf = kvmalloc(max_t(u32, len, 1), GFP_KERNEL);
-
-	if (!buf)
-		return ERR_PTR(-ENOMEM);
-	if (len && copy_from_user(buf, u64_to_user_ptr(ptr), len)) {
-		kvfree(buf);
-		return ERR_PTR(-EFAULT);
-	}
-	return buf;
+	*dst = kvmalloc(max_t(u32, len, 1), GFP_KERNEL);
+	if (!*dst)
+		return -ENOMEM;
+	if (len && copy_from_user(*dst, u64_to_user_ptr(ptr), len))
+		return -EFAULT;	/* the request frees *@dst */
+	return 0;
 }
 
 static int check_args(const struct kraft_kv_args *a, u8 op)
@@ -84,31 +83,19 @@ static long kvdev_kv(struct kraft_node *n, u8 op, void __user *uarg)
 	err = check_args(&a, op);
 	if (err)
 		return err;
-	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	req = kraft_req_new(op);
 	if (!req)
 		return -ENOMEM;
-	kref_init(&req->ref);
-	init_completion(&req->done);
-	INIT_LIST_HEAD(&req->link);
-	req->op = op;
 	req->flags = a.flags;
 	req->expect = a.expect_rev;
 	req->klen = a.key_len;
-	req->key = copy_in(a.key_ptr, a.key_len);
-	if (IS_ERR(req->key)) {
-		err = PTR_ERR(req->key);
-		req->key = NULL;
-		goto out;
-	}
-	if (op == KRAFT_REQ_PUT || op == KRAFT_REQ_CAS) {
+	err = copy_in(&req->key, a.key_ptr, a.key_len);
+	if (!err && (op == KRAFT_REQ_PUT || op == KRAFT_REQ_CAS)) {
 		req->vlen = a.value_len;
-		req->val = copy_in(a.value_ptr, a.value_len);
-		if (IS_ERR(req->val)) {
-			err = PTR_ERR(req->val);
-			req->val = NULL;
-			goto out;
-		}
+		err = copy_in(&req->val, a.value_ptr, a.value_len);
 	}
+	if (err)
+		goto out;
 	err = kraft_node_submit(n, req, a.timeout_ms ?: DEFAULT_TIMEOUT_MS);
 	if (err)
 		goto out;
@@ -138,6 +125,50 @@ out:
 	return err;
 }
 
+#define RANGE_MAX_BYTES	(64u << 20)	/* records filled in one call */
+
+static long kvdev_range(struct kraft_node *n, void __user *uarg)
+{
+	struct kraft_range_args a;
+	struct kraft_req *req;
+	u32 i;
+	int err;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(a.reserved); i++)
+		if (a.reserved[i])
+			return -EINVAL;
+	if (a.flags & ~KRAFT_KV_FLAGS_ALL || a.timeout_ms > MAX_TIMEOUT_MS)
+		return -EINVAL;
+	if (a.prefix_len > KRAFT_KEY_MAX)
+		return -E2BIG;
+	req = kraft_req_new(KRAFT_REQ_RANGE);
+	if (!req)
+		return -ENOMEM;
+	req->flags = a.flags;
+	req->limit = a.limit;
+	req->cap = min(a.buf_len, RANGE_MAX_BYTES);
+	req->klen = a.prefix_len;
+	err = copy_in(&req->key, a.prefix_ptr, a.prefix_len);
+	if (err)
+		goto out;
+	err = kraft_node_submit(n, req, a.timeout_ms ?: DEFAULT_TIMEOUT_MS);
+	if (err)
+		goto out;
+	a.buf_len = req->out_len;
+	a.count = req->count;
+	a.more = req->more;
+	a.rev = req->res.rev;
+	if ((req->out_len && copy_to_user(u64_to_user_ptr(a.buf_ptr), req->out,
+					  req->out_len)) ||
+	    copy_to_user(uarg, &a, sizeof(a)))
+		err = -EFAULT;
+out:
+	kraft_req_put(req);
+	return err;
+}
+
 static long kvdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kraft_node *n = file->private_data;
@@ -153,8 +184,9 @@ static long kvdev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case KRAFT_IOC_CAS:
 		return kvdev_kv(n, KRAFT_REQ_CAS, uarg);
 	case KRAFT_IOC_RANGE:
+		return kvdev_range(n, uarg);
 	case KRAFT_IOC_WATCH:
-		return -EOPNOTSUPP;	/* not yet */
+		return kraft_watch_ioctl(n, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -276,15 +276,11 @@ static int admin_submit(struct genl_info *info, u8 op, u64 expect, u8 *val,
 		kvfree(val);
 		return -EINVAL;
 	}
-	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	req = kraft_req_new(op);
 	if (!req) {
 		kvfree(val);
 		return -ENOMEM;
 	}
-	kref_init(&req->ref);
-	init_completion(&req->done);
-	INIT_LIST_HEAD(&req->link);
-	req->op = op;
 	req->expect = expect;
 	req->val = val;
 	req->vlen = vlen;

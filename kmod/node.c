@@ -33,6 +33,8 @@ static DEFINE_IDA(kraft_node_ida);
 
 #define SNAPSHOT_EVERY	4096	/* applied entries between snapshots */
 #define RX_FRAMES_MAX	8192	/* received frames waiting for the loop */
+#define KV_HISTORY	1024	/* events the state machine keeps for watches */
+#define WATCH_FEED_EVERY (KV_HISTORY / 2)
 
 static void kraft_req_release(struct kref *ref)
 {
@@ -41,7 +43,23 @@ static void kraft_req_release(struct kref *ref)
 	kvfree(req->key);
 	kvfree(req->val);
 	kvfree(req->out);
+	if (req->watch)
+		kraft_watch_put(req->watch);
 	kfree(req);
+}
+
+/* A new request for @op, with one reference (the caller's). */
+struct kraft_req *kraft_req_new(u8 op)
+{
+	struct kraft_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
+
+	if (!req)
+		return NULL;
+	kref_init(&req->ref);
+	init_completion(&req->done);
+	INIT_LIST_HEAD(&req->link);
+	req->op = op;
+	return req;
 }
 
 void kraft_req_put(struct kraft_req *req)
@@ -101,6 +119,68 @@ static void serve_get(struct kraft_node *n, struct kraft_req *req)
 
 static void maybe_snapshot(struct kraft_node *n, bool force);
 
+struct range_ctx {
+	struct kraft_req *req;
+	bool full;
+};
+
+static int range_one(void *arg, const struct kraft_kv_item *it)
+{
+	struct range_ctx *c = arg;
+	struct kraft_req *req = c->req;
+	struct kraft_kv_record *rec;
+	u32 len = ALIGN(sizeof(*rec) + it->klen + it->vlen, 8);
+
+	if (len > req->cap - req->out_len) {
+		c->full = true;
+		return 1;
+	}
+	rec = (struct kraft_kv_record *)(req->out + req->out_len);
+	rec->key_len = it->klen;
+	rec->value_len = it->vlen;
+	rec->create_rev = it->create_rev;
+	rec->mod_rev = it->mod_rev;
+	rec->version = it->version;
+	memcpy(rec + 1, it->key, it->klen);
+	memcpy((u8 *)(rec + 1) + it->klen, it->val, it->vlen);
+	memset((u8 *)(rec + 1) + it->klen + it->vlen, 0,
+	       len - sizeof(*rec) - it->klen - it->vlen);
+	req->out_len += len;
+	req->count++;
+	return 0;
+}
+
+static void serve_range(struct kraft_node *n, struct kraft_req *req)
+{
+	struct range_ctx c = { .req = req };
+	u64 more = 0;
+	int err;
+
+	req->out = kvmalloc(max_t(u32, req->cap, 1), GFP_KERNEL);
+	if (!req->out) {
+		finish(req, -ENOMEM);
+		return;
+	}
+	err = kraft_kv_range(n->kv, req->key, req->klen, req->limit,
+			     range_one, &c, &more);
+	if (err < 0) {
+		finish(req, err);
+		return;
+	}
+	req->more = more || c.full;
+	req->res.status = KRAFT_KV_S_OK;
+	req->res.rev = kraft_kv_rev(n->kv);
+	finish(req, 0);
+}
+
+static void serve_read(struct kraft_node *n, struct kraft_req *req)
+{
+	if (req->op == KRAFT_REQ_RANGE)
+		serve_range(n, req);
+	else
+		serve_get(n, req);
+}
+
 /* Propose or ask for a read point; -EAGAIN leaves it for the next round. */
 static int start_req(struct kraft_node *n, struct kraft_req *req)
 {
@@ -121,10 +201,13 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 		maybe_snapshot(n, true);
 		finish(req, n->status.failed ? -EIO : 0);
 		return 0;
+	case KRAFT_REQ_WATCH:
+		finish(req, kraft_watch_start(n, req->watch));
+		return 0;
 	}
-	if (req->op == KRAFT_REQ_GET) {
+	if (req->op == KRAFT_REQ_GET || req->op == KRAFT_REQ_RANGE) {
 		if (req->flags & KRAFT_KV_SERIALIZABLE) {
-			serve_get(n, req);
+			serve_read(n, req);
 			return 0;
 		}
 		return kraft_raft_read_index(n->r, req->id);
@@ -221,6 +304,11 @@ static void apply(struct kraft_node *n, const struct kraft_entry *e)
 		pr_warn("%s: index %llu is not a command; skipped\n", n->name,
 			e->index);
 		return;
+	}
+	/* feed watches before the history could wrap past them */
+	if (!list_empty(&n->watches) && ++n->unwatched >= WATCH_FEED_EVERY) {
+		kraft_watches_feed(n);
+		n->unwatched = 0;
 	}
 	if (cmd.origin != n->sb.node_id)
 		return;
@@ -388,6 +476,10 @@ static void run_ready(struct kraft_node *n)
 			send_msgs(n, &rd);
 		for (i = 0; i < rd.n_committed; i++)
 			apply(n, &rd.committed[i]);
+		if (rd.n_committed && !list_empty(&n->watches)) {
+			kraft_watches_feed(n);
+			n->unwatched = 0;
+		}
 		for (i = 0; i < rd.n_reads; i++) {
 			req = find_req(n, rd.reads[i].ctx);
 			if (req) {
@@ -398,9 +490,10 @@ static void run_ready(struct kraft_node *n)
 		kraft_raft_advance(n->r);
 		kraft_raft_status(n->r, &st);
 		list_for_each_entry_safe(req, tmp, &n->waiting, link) {
-			if (req->op == KRAFT_REQ_GET && req->have_index &&
+			if ((req->op == KRAFT_REQ_GET ||
+			     req->op == KRAFT_REQ_RANGE) && req->have_index &&
 			    req->read_index <= st.applied)
-				serve_get(n, req);
+				serve_read(n, req);
 			else if (req->op == KRAFT_REQ_TRANSFER &&
 				 st.lead == req->expect)
 				finish(req, 0);
@@ -523,6 +616,7 @@ static int kraft_node_loop(void *arg)
 	spin_unlock(&n->lock);
 	fail_all(n, &pending, -ESHUTDOWN);
 	fail_all(n, &n->waiting, -ESHUTDOWN);
+	kraft_watches_end(n);
 	return 0;
 }
 
@@ -628,7 +722,7 @@ static int start_core(struct kraft_node *n, const struct kraft_node_config *c,
 	if (snap.index)
 		rs.snapshot = &snap;
 	cfg.restore = &rs;
-	n->kv = kraft_kv_new(1024);
+	n->kv = kraft_kv_new(KV_HISTORY);
 	if (!n->kv)
 		return -ENOMEM;
 	for (i = 0; i < n->sb.n_peers; i++)
@@ -719,6 +813,7 @@ int kraft_node_up(const struct kraft_node_config *c, struct kraft_node **out,
 	INIT_LIST_HEAD(&n->incoming);
 	INIT_LIST_HEAD(&n->waiting);
 	INIT_LIST_HEAD(&n->rxq);
+	INIT_LIST_HEAD(&n->watches);
 	n->net = get_net(c->net);
 	n->tick_ms = c->tick_ms;
 	n->index = ida_alloc_max(&kraft_node_ida, 9999, GFP_KERNEL);

@@ -29,6 +29,40 @@ enum kraft_req_op {
 	KRAFT_REQ_CONF,		/* @val: an encoded kraft_conf_change */
 	KRAFT_REQ_TRANSFER,	/* @expect: the transferee */
 	KRAFT_REQ_SNAPSHOT,
+	KRAFT_REQ_RANGE,	/* @key: the prefix */
+	KRAFT_REQ_WATCH,	/* @watch: to register */
+};
+
+/**
+ * struct kraft_watch - a watch file's state (kmod/watch.c)
+ * @ref: the file's, the node list's, a pending request's
+ * @node: its node (a reference)
+ * @link: on the node's watches (loop only)
+ * @prefix: keys watched
+ * @plen: its length
+ * @next_rev: the next revision to deliver (loop only)
+ * @lock: protects @events, @bytes, @ended and @err
+ * @events: queued events
+ * @bytes: their size
+ * @ended: no more events: the node went down, or @err
+ * @err: what read() returns once @events are read: 0 or -EOVERFLOW
+ * @closed: the file was released
+ * @wq: readers and pollers wait here
+ */
+struct kraft_watch {
+	struct kref ref;
+	struct kraft_node *node;
+	struct list_head link;
+	u8 *prefix;
+	u32 plen;
+	u64 next_rev;
+	spinlock_t lock;
+	struct list_head events;
+	u32 bytes;
+	bool ended;
+	int err;
+	bool closed;
+	wait_queue_head_t wq;
 };
 
 /**
@@ -50,6 +84,12 @@ enum kraft_req_op {
  * @out: get: a copy of the value (kvmalloc)
  * @read_index: get: the index to wait for
  * @have_index: get: @read_index is known
+ * @limit: range: at most this many keys (0: all)
+ * @cap: range: bytes of records wanted at most
+ * @out_len: range: bytes of records in @out
+ * @count: range: records in @out
+ * @more: range: keys were left out
+ * @watch: watch: the watch to register (a reference)
  */
 struct kraft_req {
 	struct list_head link;
@@ -69,6 +109,12 @@ struct kraft_req {
 	u8 *out;
 	bool have_index;
 	u64 read_index;
+	u32 limit;
+	u32 cap;
+	u32 out_len;
+	u32 count;
+	bool more;
+	struct kraft_watch *watch;
 };
 
 /**
@@ -133,6 +179,8 @@ struct kraft_node_status {
  * @rx_bad: frames the loop could not decode (loop only)
  * @book: members' addresses (loop only)
  * @draft: the next status, built by the loop outside @lock
+ * @watches: registered watches (loop only)
+ * @unwatched: entries applied since the watches were last fed (loop only)
  */
 struct kraft_node {
 	struct list_head link;
@@ -163,6 +211,8 @@ struct kraft_node {
 	u64 rx_bad;
 	struct kraft_book book;
 	struct kraft_node_status draft;
+	struct list_head watches;
+	u32 unwatched;
 };
 
 /**
@@ -188,8 +238,15 @@ struct kraft_node *kraft_node_find(const char *name);
 void kraft_node_get_status(struct kraft_node *n, struct kraft_node_status *s);
 int kraft_node_submit(struct kraft_node *n, struct kraft_req *req,
 		      u32 timeout_ms);
+struct kraft_req *kraft_req_new(u8 op);
 void kraft_req_put(struct kraft_req *req);
 void kraft_nodes_down_all(void);
+
+int kraft_watch_start(struct kraft_node *n, struct kraft_watch *w);
+void kraft_watches_feed(struct kraft_node *n);
+void kraft_watches_end(struct kraft_node *n);
+void kraft_watch_put(struct kraft_watch *w);
+long kraft_watch_ioctl(struct kraft_node *n, void __user *uarg);
 
 int kraft_kvdev_register(struct kraft_node *n);
 void kraft_kvdev_unregister(struct kraft_node *n);

@@ -271,7 +271,8 @@ struct kraft_kv_record {
  * @prefix_ptr: in: the prefix (may be empty: every key)
  * @buf_ptr: in: buffer for struct kraft_kv_record entries
  * @prefix_len: in: 0..%KRAFT_KEY_MAX
- * @buf_len: in: capacity of @buf_ptr; out: bytes used
+ * @buf_len: in: capacity of @buf_ptr (at most 64 MiB are filled in one
+ *	call); out: bytes used
  * @limit: in: at most this many keys, 0 = no limit
  * @count: out: keys returned
  * @flags: KRAFT_KV_* flags

@@ -95,10 +95,23 @@ check "cas through a follower" sh -c \
 	 f=kraft$((l % 3)); kraftctl -n $f cas a --rev 1 one'
 check "status shows a leader and replication" sh -c \
 	'kraftctl -n kraft0 status | tee /dev/stderr | grep -q "leader:"'
+kraftctl -n kraft2 watch k >/tmp/cwatch 2>&1 &
+cwatch=$!
+sleep 0.5
 check "100 puts through node 2" sh -c \
 	'i=0; while [ $i -lt 100 ]; do
 		kraftctl -n kraft1 put k$i v$i >/dev/null || exit 1
 		i=$((i + 1)); done'
+
+watched_all() { [ "$(wc -l </tmp/cwatch)" -ge 100 ]; }
+wait_for watched_all
+kill -INT $cwatch
+wait $cwatch
+check "a watch on node 3 saw every put, in order" sh -c \
+	'cut -f2-4 /tmp/cwatch >/tmp/cwatch.kv
+	 i=0; while [ $i -lt 100 ]; do printf "put\tk%d\tv%d\n" $i $i; i=$((i + 1)); done >/tmp/cwatch.want
+	 cmp /tmp/cwatch.kv /tmp/cwatch.want &&
+	 awk -F"\t" "NR > 1 && \$1 != prev + 1 { exit 1 } { prev = \$1 }" /tmp/cwatch'
 
 old=$(field kraft0 leader)
 oldname=$(name_of "$old")

@@ -30,15 +30,29 @@ check "status shows a leader" sh -c 'kraftctl status | tee /dev/stderr | grep -q
 check "json status" sh -c 'kraftctl -o json status | grep -q "\"role\":\"leader\""'
 check "a second up on the same device is refused" sh -c \
 	'kraftctl up /dev/vdb; [ $? = 1 ]'
+check "watch from revision 1 sees the history, then live events" sh -c \
+	'kraftctl watch --from-rev 1 >/tmp/watch & w=$!
+	 kraftctl put live 1 >/dev/null && kraftctl del live >/dev/null
+	 i=0; until grep -q "del	live" /tmp/watch; do i=$((i + 1)); [ $i -lt 50 ] || break; sleep 0.1; done
+	 kill -INT $w; wait $w; cat /tmp/watch
+	 awk -F"\t" "NR > 1 && \$1 <= prev { exit 1 } { prev = \$1 }" /tmp/watch &&
+	 head -1 /tmp/watch | grep -q "^1	put	a	1$" &&
+	 grep -q "put	live	1$" /tmp/watch && grep -q "del	live$" /tmp/watch'
 check "100 puts" sh -c 'i=0; while [ $i -lt 100 ]; do kraftctl put k$i v$i >/dev/null || exit 1; i=$((i + 1)); done'
 check "400 puts of 100 KB wrap the 32 MiB ring (snapshots make room)" sh -c \
 	'v=$(head -c 100000 /dev/zero | tr "\0" v); i=0
 	 while [ $i -lt 400 ]; do kraftctl put big$((i % 10)) "$v$i" >/dev/null || exit 1; i=$((i + 1)); done
 	 kraftctl get big9 | grep -q "v399$" && kraftctl status | grep -qi "snap"'
+check "list with a prefix and a limit" sh -c \
+	'kraftctl list k9 | tee /tmp/list | head -3; [ $(wc -l </tmp/list) = 11 ] &&
+	 head -1 /tmp/list | grep -qx "k9	v9" && [ $(kraftctl list k --limit 5 | wc -l) = 5 ] &&
+	 [ $(kraftctl list | wc -l) -ge 100 ] && kraftctl list nomatch | wc -l | grep -qx 0'
 check "kraftctl down" kraftctl down kraft0
 check "/dev/kraft0 is gone" sh -c '! test -e /dev/kraft0'
 check "up again recovers the data" sh -c \
 	'kraftctl up /dev/vdb >/dev/null && i=0; until kraftctl get k99 >/tmp/out 2>/dev/null; do i=$((i+1)); [ $i -lt 20 ] || exit 1; sleep 0.2; done; grep -qx v99 /tmp/out && kraftctl get b | grep -qx x'
+check "after a restart from a snapshot, a watch from revision 1 exits 3" sh -c \
+	'kraftctl watch --from-rev 1; [ $? = 3 ]'
 check "rmmod with a node running" rmmod kraft
 check "kraftctl dump reads the log" sh -c \
 	'kraftctl dump /dev/vdb | tee /tmp/dump | tail -3; grep -q "^record 1 term" /tmp/dump || grep -q "^log: " /tmp/dump'
