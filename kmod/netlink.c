@@ -456,6 +456,42 @@ static struct genl_family kraft_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(kraft_mcgrps),
 };
 
+/**
+ * kraft_nl_notify() - multicast an event of node @n to its namespace
+ * @n: the node
+ * @cmd: %KRAFT_CMD_EVENT_LEADER or %KRAFT_CMD_EVENT_MEMBERSHIP
+ * @s: the node's status (leader, term, members)
+ *
+ * Called by the node's loop. Best effort: without memory or listeners,
+ * nothing is sent.
+ */
+void kraft_nl_notify(struct kraft_node *n, u8 cmd,
+		     const struct kraft_node_status *s)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&kraft_genl_family, n->net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &kraft_genl_family, 0, cmd);
+	if (!hdr ||
+	    nla_put_string(msg, KRAFT_A_NODE_NAME, n->name) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_NODE_ID, n->sb.node_id,
+			      KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_LEADER, s->st.lead, KRAFT_A_PAD) ||
+	    nla_put_u64_64bit(msg, KRAFT_A_TERM, s->st.term, KRAFT_A_PAD) ||
+	    (cmd == KRAFT_CMD_EVENT_MEMBERSHIP && put_peers(msg, s))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&kraft_genl_family, n->net, msg, 0, 0,
+				GFP_KERNEL);
+}
+
 int __init kraft_netlink_init(void)
 {
 	return genl_register_family(&kraft_genl_family);

@@ -24,6 +24,7 @@
 #include <net/net_namespace.h>
 
 #include "msg.h"
+#include "trace.h"
 
 #include "node.h"
 
@@ -412,6 +413,8 @@ static void maybe_snapshot(struct kraft_node *n, bool force)
 		fail_node(n, "writing a snapshot", err);
 	else	/* -EBUSY inside a ready: the core compacts next time */
 		kraft_raft_snapshot(n->r, snap.data, snap.len);
+	if (!err)
+		trace_kraft_snapshot(n->name, snap.index, snap.len, false);
 	kvfree(snap.data);
 }
 
@@ -446,6 +449,14 @@ static void run_ready(struct kraft_node *n)
 	while (!n->status.failed && kraft_raft_has_ready(n->r)) {
 		if (kraft_raft_ready(n->r, &rd))
 			return;
+		if (rd.ss_changed) {
+			trace_kraft_role(n->name, rd.hs.term, rd.role, rd.lead);
+			if (rd.role == KRAFT_CANDIDATE)
+				trace_kraft_election(n->name, rd.hs.term);
+		}
+		if (rd.n_committed)
+			trace_kraft_commit(n->name, rd.hs.commit,
+					   rd.n_committed);
 		err = 0;
 		if (rd.msgs_early)
 			send_msgs(n, &rd);
@@ -454,8 +465,11 @@ static void run_ready(struct kraft_node *n)
 			if (!err)
 				err = restore_snapshot(n, rd.snapshot->data,
 						       rd.snapshot->len);
-			if (!err)
+			if (!err) {
 				sync_peers(n);
+				trace_kraft_snapshot(n->name, rd.snapshot->index,
+						     rd.snapshot->len, true);
+			}
 		}
 		/* make room first: what is applied can go into a snapshot */
 		if (!err && rd.n_entries &&
@@ -555,9 +569,23 @@ static const char *member_addr(struct kraft_node *n, u64 id)
 	return kraft_book_get(&n->book, id) ?: "";
 }
 
+static bool conf_equal(const struct kraft_conf *a, const struct kraft_conf *b)
+{
+	return a->n_voters == b->n_voters && a->n_out == b->n_out &&
+	       a->n_learners == b->n_learners &&
+	       !memcmp(a->voters, b->voters, sizeof(a->voters)) &&
+	       !memcmp(a->voters_out, b->voters_out, sizeof(a->voters_out)) &&
+	       !memcmp(a->learners, b->learners, sizeof(a->learners));
+}
+
+/*
+ * Publish the status for NODE_GET (the loop alone writes n->status, so it
+ * reads the previous one without the lock) and multicast what changed.
+ */
 static void publish(struct kraft_node *n)
 {
 	struct kraft_node_status *d = &n->draft;
+	bool lead_changed, conf_changed;
 	struct kraft_tp_stats ts;
 	u32 i;
 
@@ -576,11 +604,17 @@ static void publish(struct kraft_node *n)
 			       kraft_tp_connected(n->tp, p->ps.id);
 		d->n_peers++;
 	}
+	lead_changed = d->st.lead != n->status.st.lead;
+	conf_changed = !conf_equal(&d->st.conf, &n->status.st.conf);
 	spin_lock(&n->lock);
 	d->failed = n->status.failed;
 	d->frames_dropped = ts.dropped + n->rx_dropped;
 	n->status = *d;
 	spin_unlock(&n->lock);
+	if (lead_changed)
+		kraft_nl_notify(n, KRAFT_CMD_EVENT_LEADER, d);
+	if (conf_changed)
+		kraft_nl_notify(n, KRAFT_CMD_EVENT_MEMBERSHIP, d);
 }
 
 static bool has_work(struct kraft_node *n)

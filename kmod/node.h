@@ -238,6 +238,9 @@ struct kraft_node *kraft_node_find(const char *name);
 void kraft_node_get_status(struct kraft_node *n, struct kraft_node_status *s);
 int kraft_node_submit(struct kraft_node *n, struct kraft_req *req,
 		      u32 timeout_ms);
+void kraft_nl_notify(struct kraft_node *n, u8 cmd,
+		     const struct kraft_node_status *s);
+
 struct kraft_req *kraft_req_new(u8 op);
 void kraft_req_put(struct kraft_req *req);
 void kraft_nodes_down_all(void);

@@ -36,6 +36,7 @@
 
 #include "transport.h"
 #include "addrbook.h"
+#include "trace.h"
 
 #define FRAME_MAGIC	0x5446524bu	/* "KRFT" little-endian */
 #define FRAME_HDR	16
@@ -238,6 +239,7 @@ static void conn_kill_locked(struct kraft_conn *c)
 	if (p && p->conn == c) {
 		p->conn = NULL;
 		pr_info("%s: peer %llu disconnected\n", tp->cfg.name, p->id);
+		trace_kraft_peer(tp->cfg.name, p->id, false);
 	}
 	if (c->dialed && c->dialed->id)
 		redial(tp, c->dialed);
@@ -495,6 +497,7 @@ static int on_auth(struct kraft_conn *c, const u8 *p, u32 len)
 	c->state = CONN_UP;
 	spin_unlock(&tp->lock);
 	pr_info("%s: peer %llu connected\n", tp->cfg.name, c->peer);
+	trace_kraft_peer(tp->cfg.name, c->peer, true);
 	return 0;
 }
 

@@ -26,7 +26,10 @@ node-debian debian 1 node
 node-debug debug 1 node
 cluster-debian debian 5 cluster
 cluster-debug debug 5 cluster
+uapi-debian debian 1 uapi
+uapi-debug debug 1 uapi
 diskfault debug 1 diskfault"
+make -s selftests >/dev/null || echo "not ok - building the selftests"
 while read -r k kernel disks script; do
 	tests/vm/run --kernel "$kernel" --disks "$disks" --disk-mb 64 -- \
 		"tests/vm/guest/$script.sh" </dev/null >/tmp/kraft-vm-$k.log 2>&1

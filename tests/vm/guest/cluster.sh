@@ -65,6 +65,9 @@ name_of() { echo "kraft$(($1 - 1))"; }
 head -c 32 /dev/urandom >/tmp/key
 head -c 32 /dev/urandom >/tmp/otherkey
 check "modprobe kraft" modprobe kraft
+check "kraft's tracepoints enabled" sh -c \
+	'mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	 echo 1 >/sys/kernel/tracing/events/kraft/enable'
 check "three namespaces on a bridge" setup_net
 for i in 1 2 3; do
 	dev=/dev/vd$(echo bcd | cut -c$i)
@@ -202,5 +205,10 @@ check "a node with another key is refused" sh -c \
 	 kraftctl down $x; [ $r != 0 ]'
 check "the cluster still serves" sh -c \
 	"kraftctl -n kraft1 put still here && kraftctl -n kraft2 get still | grep -qx here"
+check "the tracepoints saw roles, elections, commits, snapshots, peers" sh -c \
+	't=/sys/kernel/tracing/trace
+	 grep -q "kraft_role: .*role=leader" $t && grep -q "kraft_election: " $t &&
+	 grep -q "kraft_commit: " $t && grep -q "kraft_snapshot: .*installed" $t &&
+	 grep -q "kraft_peer: .*disconnected" $t && grep -q "kraft_peer: .* connected" $t'
 check "rmmod with the cluster running" rmmod kraft
 tap_done
