@@ -68,6 +68,10 @@ install: module kraftctl
 		modules_install
 	@if [ -z "$(DESTDIR)" ]; then depmod -a; fi
 	install -D -m 0755 $(USER_OUT)/kraftctl $(DESTDIR)/usr/local/sbin/kraftctl
+	install -D -m 0644 userspace/kraftctl.8 \
+		$(DESTDIR)/usr/local/share/man/man8/kraftctl.8
+	install -D -m 0644 userspace/kraftctl.bash \
+		$(DESTDIR)/usr/local/share/bash-completion/completions/kraftctl
 	mkdir -p $(DKMS_SRC)
 	cp -r Makefile Kbuild dkms.conf kmod include mk $(DKMS_SRC)/
 	mkdir -p $(DKMS_SRC)/tests/vm && cp tests/vm/kernels $(DKMS_SRC)/tests/vm/

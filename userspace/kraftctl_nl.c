@@ -430,6 +430,14 @@ static void print_status_text(const struct kc_status *st)
 	for (i = 0; i < st->npeers; i++) {
 		const struct kc_peer *p = &st->peers[i];
 
+		if (st->role != KRAFT_ROLE_LEADER || p->id == st->id) {
+			/* progress is the leader's view of the others */
+			printf("%-6" PRIu64 " %-24s %-10s %10s %10s %s%s\n",
+			       p->id, p->addr, p->id == st->id ? "self" : "-",
+			       "-", "-", p->connected ? "up" : "down",
+			       p->learner ? " learner" : "");
+			continue;
+		}
 		printf("%-6" PRIu64 " %-24s %-10s %10" PRIu64 " %10" PRIu64 " %s%s\n",
 		       p->id, p->addr, progress_name(p->state), p->match,
 		       p->next, p->connected ? "up" : "down",

@@ -19,5 +19,23 @@ for f in kmod/*.[ch] kmod/core/*.[ch] include/uapi/linux/*.h tests/kbuild/*.c; d
 		fail=$((fail + 1))
 	fi
 done
+# kraftctl(8) and the bash completion name every command kraftctl has
+cmds=$(sed -n 's/^\t{ "\([a-z]*\)", cmd_.*/\1/p' userspace/kraftctl.c)
+for c in $cmds; do
+	if grep -q "^\.B $c\b" userspace/kraftctl.8 &&
+	   grep -qw "$c" userspace/kraftctl.bash; then
+		pass=$((pass + 1))
+	else
+		echo "not ok - kraftctl $c is missing from the man page or completion"
+		fail=$((fail + 1))
+	fi
+done
+if [ -n "$cmds" ] && bash -n userspace/kraftctl.bash &&
+   [ -z "$(LC_ALL=C groff -man -ww -z userspace/kraftctl.8 2>&1)" ]; then
+	pass=$((pass + 1))
+else
+	echo "not ok - kraftctl.8 (groff warnings) or kraftctl.bash (syntax)"
+	fail=$((fail + 1))
+fi
 echo "SUITE style: $pass passed, $fail failed"
 [ "$fail" = 0 ]
