@@ -449,10 +449,13 @@ static void run_ready(struct kraft_node *n)
 	while (!n->status.failed && kraft_raft_has_ready(n->r)) {
 		if (kraft_raft_ready(n->r, &rd))
 			return;
-		if (rd.ss_changed) {
+		if (rd.ss_changed)
 			trace_kraft_role(n->name, rd.hs.term, rd.role, rd.lead);
-			if (rd.role == KRAFT_CANDIDATE)
+		if (rd.hs_changed && rd.hs.term != n->traced_term) {
+			/* a new term this node voted itself in: it campaigned */
+			if (rd.hs.vote == n->sb.node_id)
 				trace_kraft_election(n->name, rd.hs.term);
+			n->traced_term = rd.hs.term;
 		}
 		if (rd.n_committed)
 			trace_kraft_commit(n->name, rd.hs.commit,

@@ -181,6 +181,7 @@ struct kraft_node_status {
  * @draft: the next status, built by the loop outside @lock
  * @watches: registered watches (loop only)
  * @unwatched: entries applied since the watches were last fed (loop only)
+ * @traced_term: the last term seen by the tracepoints (loop only)
  */
 struct kraft_node {
 	struct list_head link;
@@ -213,6 +214,7 @@ struct kraft_node {
 	struct kraft_node_status draft;
 	struct list_head watches;
 	u32 unwatched;
+	u64 traced_term;
 };
 
 /**

@@ -7,18 +7,20 @@
  * then AUTH both ways, an HMAC-SHA256 over both nonces under the
  * cluster's key (all zeros, and not checked, when the cluster has none).
  * Only then are MSG frames exchanged. Every frame carries its length and a
- * CRC32C; a bad frame closes the connection. Unsent frames per peer are
+ * CRC32C; a bad frame closes the connection, and so does data left
+ * unacknowledged for a second (TCP_USER_TIMEOUT, keepalive). Unsent frames per peer are
  * bounded; past the bound they are dropped (Raft resends) and counted.
  *
  * All socket work runs on the transport's workqueue: socket callbacks
- * (softirq) only queue work. Connections are freed by their release work
- * alone, which first unhooks the callbacks and waits for the receive and
- * send works.
+ * (softirq) only queue work. A connection's callbacks are unhooked when it
+ * is killed (so nothing queues work for it afterwards, not even while the
+ * workqueue drains at stop); it is freed by its release work alone, which
+ * waits for its receive and send works first.
  *
  * Locks, in order: tp->lock (spinlock: peers, the connection list,
- * counters), then a connection's lock (spinlock: its send queue). Socket
- * callbacks take only sk_callback_lock (read side), and it is never held
- * with the others.
+ * counters), then a connection's lock (spinlock: its send queue) or a
+ * socket's sk_callback_lock (write side, to unhook a killed connection).
+ * Socket callbacks take only sk_callback_lock (read side).
  */
 #include <linux/crc32c.h>
 #include <linux/inet.h>
@@ -45,7 +47,8 @@
 #define HELLO_LEN	(8 + 8 + 8 + NONCE_LEN + KRAFT_DL_NAME_MAX)
 #define MAX_CONNS	(4 * KRAFT_BOOK_MAX)
 #define BACKOFF_MIN_MS	50
-#define BACKOFF_MAX_MS	2000
+#define BACKOFF_MAX_MS	1000
+#define STALL_MS	1000
 
 enum { FRAME_HELLO = 1, FRAME_AUTH, FRAME_MSG };
 enum { CONN_HELLO, CONN_AUTH, CONN_UP };
@@ -203,7 +206,6 @@ static void conn_release(struct work_struct *w)
 	struct kraft_conn *c = container_of(w, struct kraft_conn, release);
 	struct kraft_frame *f, *tmp;
 
-	restore_callbacks(c->tp, c->sock->sk);
 	cancel_work_sync(&c->rx_work);
 	cancel_work_sync(&c->tx_work);
 	kernel_sock_shutdown(c->sock, SHUT_RDWR);
@@ -233,6 +235,8 @@ static void conn_kill_locked(struct kraft_conn *c)
 	if (c->dead)
 		return;
 	c->dead = true;
+	/* from here on no socket callback queues work for @c */
+	restore_callbacks(tp, c->sock->sk);
 	list_del(&c->link);
 	tp->n_conns--;
 	p = find_peer(tp, c->peer);
@@ -637,6 +641,17 @@ static int conn_add(struct kraft_tp *tp, struct socket *sock,
 	INIT_WORK(&c->tx_work, conn_tx);
 	INIT_WORK(&c->release, conn_release);
 	tcp_sock_set_nodelay(sk);
+	/*
+	 * A partition stalls a connection and TCP's retransmission backoff
+	 * would keep it stalled for long after the heal: give up on data
+	 * unacknowledged for STALL_MS (and on a silent idle peer) and
+	 * reconnect with a fresh connection.
+	 */
+	tcp_sock_set_user_timeout(sk, STALL_MS);
+	sock_set_keepalive(sk);
+	tcp_sock_set_keepidle(sk, 1);
+	tcp_sock_set_keepintvl(sk, 1);
+	tcp_sock_set_keepcnt(sk, 2);
 	sk->sk_allocation = GFP_NOFS;
 
 	spin_lock(&tp->lock);
@@ -648,14 +663,14 @@ static int conn_add(struct kraft_tp *tp, struct socket *sock,
 	}
 	list_add_tail(&c->link, &tp->conns);
 	tp->n_conns++;
-	spin_unlock(&tp->lock);
-
+	/* hooked under tp->lock: a kill (which unhooks) comes after */
 	write_lock_bh(&sk->sk_callback_lock);
 	sk->sk_user_data = c;
 	sk->sk_data_ready = conn_data_ready;
 	sk->sk_write_space = conn_write_space;
 	sk->sk_state_change = conn_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
+	spin_unlock(&tp->lock);
 
 	queue_work(tp->wq, &c->rx_work);	/* before any kill */
 	if (dialed && send_hello(c))

@@ -19,8 +19,11 @@ check "init --force overwrites it" sh -c \
 	 kraftctl dump /dev/vdb | grep -q 'cluster other, node 2'"
 check "dump of a blank disk fails with a clear message (exit 1)" sh -c \
 	'kraftctl dump /dev/vdc 2>/tmp/e; [ $? = 1 ] && grep -q "no kraft superblock" /tmp/e'
-check "init with a node outside --peers is a usage error (exit 2)" sh -c \
-	"kraftctl init /dev/vdc --cluster t --node 9 --peers $peers; [ \$? = 2 ]"
+check "init with a node outside --peers formats a joining node, with a note" sh -c \
+	"kraftctl init /dev/vdc --cluster t --node 9 --peers $peers 2>/tmp/e &&
+	 grep -q 'member add' /tmp/e && kraftctl dump /dev/vdc | grep -q 'node 9'"
+check "a peer address with an unknown host is a usage error (exit 2)" sh -c \
+	"kraftctl init /dev/vdc --cluster t --node 1 --peers 1=nosuchhost.invalid:1; [ \$? = 2 ]"
 check "foreign data is not mistaken for kraft" sh -c \
 	'dd if=/dev/urandom of=/dev/vdc bs=4096 count=4 2>/dev/null;
 	 kraftctl dump /dev/vdc; [ $? = 1 ]'
