@@ -10,22 +10,9 @@
 # by InstallSnapshot), promoted and removed, garbage and a wrong key at a
 # node's port, rmmod with the cluster running. Prints TAP.
 . "$(dirname "$0")/tap.sh"
-# busybox sh runs its own applets first: name iproute2 by its path
+. "$(dirname "$0")/net.sh"
 export KRAFTCTL_TIMEOUT_MS=10000
 PEERS=1=10.9.0.1:7001,2=10.9.0.2:7001,3=10.9.0.3:7001
-
-setup_net() {
-	/usr/bin/ip link add br0 type bridge && /usr/bin/ip link set br0 up &&
-	/usr/bin/ip addr add 10.9.0.254/24 dev br0 || return 1
-	for i in 1 2 3; do
-		/usr/bin/ip netns add n$i &&
-		/usr/bin/ip link add v$i type veth peer name eth0 netns n$i &&
-		/usr/bin/ip link set v$i master br0 up &&
-		/usr/bin/ip -n n$i link set lo up &&
-		/usr/bin/ip -n n$i addr add 10.9.0.$i/24 dev eth0 &&
-		/usr/bin/ip -n n$i link set eth0 up || return 1
-	done
-}
 
 # field NODE NAME: a number from NODE's json status
 field() {
@@ -68,7 +55,7 @@ check "modprobe kraft" modprobe kraft
 check "kraft's tracepoints enabled" sh -c \
 	'mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 	 echo 1 >/sys/kernel/tracing/events/kraft/enable'
-check "three namespaces on a bridge" setup_net
+check "three namespaces on a bridge" net_up 3
 for i in 1 2 3; do
 	dev=/dev/vd$(echo bcd | cut -c$i)
 	check "init node $i" kraftctl init "$dev" --cluster three --node $i \
@@ -162,12 +149,7 @@ check "a put after the snapshot" kraftctl -n "$lname" put late yes
 check "a node with no place in --peers joins" sh -c \
 	'kraftctl init /dev/vde --cluster three --node 4 --peers '$PEERS' \
 		--key-file /tmp/key &&
-	 /usr/bin/ip netns add n4 &&
-	 /usr/bin/ip link add v4 type veth peer name eth0 netns n4 &&
-	 /usr/bin/ip link set v4 master br0 up &&
-	 /usr/bin/ip -n n4 link set lo up &&
-	 /usr/bin/ip -n n4 addr add 10.9.0.4/24 dev eth0 &&
-	 /usr/bin/ip -n n4 link set eth0 up &&
+	 . "$KRAFT_REPO/tests/vm/guest/net.sh" && net_add 4 &&
 	 /usr/bin/ip netns exec n4 kraftctl up /dev/vde --listen 10.9.0.4:7001 |
 		grep -qx kraft3'
 check "member add 4 as a learner" \

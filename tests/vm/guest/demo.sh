@@ -5,19 +5,11 @@
 # different nodes, status, the leader taken down, a new leader, the data
 # intact, the old leader back and caught up.
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; sh -c "$*"; }
-ip=/usr/bin/ip	# busybox sh prefers its own applets; use iproute2's
+. "$(dirname "$0")/net.sh"
 export KRAFTCTL_TIMEOUT_MS=10000
 echo "=== kraft on $(uname -r) ==="
 modprobe kraft
-$ip link add br0 type bridge && $ip link set br0 up
-for i in 1 2 3; do
-	$ip netns add n$i
-	$ip link add v$i type veth peer name eth0 netns n$i
-	$ip link set v$i master br0 up
-	$ip -n n$i link set lo up
-	$ip -n n$i addr add 10.9.0.$i/24 dev eth0
-	$ip -n n$i link set eth0 up
-done
+net_up 3
 PEERS=1=10.9.0.1:7001,2=10.9.0.2:7001,3=10.9.0.3:7001
 for i in 1 2 3; do
 	dev=/dev/vd$(echo bcd | cut -c$i)

@@ -11,22 +11,12 @@
 # tests/fault/run checks them with tests/lincheck on the host. Prints one
 # TAP line per seed (the cluster serves again after the faults).
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/net.sh"
 out=$1 nodes=$2 seconds=$3
 shift 3
-ip=/usr/bin/ip tc=/usr/sbin/tc nft=/usr/sbin/nft	# not busybox's applets
 client=$KRAFT_REPO/build/user/kraft-client
 export KRAFTCTL_TIMEOUT_MS=5000
-$ip link add br0 type bridge && $ip link set br0 up
-i=1
-while [ $i -le "$nodes" ]; do
-	$ip netns add n$i
-	$ip link add v$i type veth peer name eth0 netns n$i
-	$ip link set v$i master br0 up
-	$ip -n n$i link set lo up
-	$ip -n n$i addr add 10.9.0.$i/24 dev eth0
-	$ip -n n$i link set eth0 up
-	i=$((i + 1))
-done
+net_up "$nodes" || exit 1
 
 rand() {	# rand N: RV = a number in [0, N) from the seed's sequence
 	r=$(( (r * 1103515245 + 12345) % 2147483648 ))

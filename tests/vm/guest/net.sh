@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by guest scripts: net_up N makes network namespaces n1..nN,
+# each with eth0 = 10.9.0.I/24 on a veth into bridge br0 (10.9.0.254) in
+# the root namespace; net_add I adds one more. busybox sh runs its own
+# applets before PATH, so iproute2's tools are named by path.
+ip=/usr/bin/ip tc=/usr/sbin/tc nft=/usr/sbin/nft
+
+net_add() {
+	$ip netns add n$1 &&
+	$ip link add v$1 type veth peer name eth0 netns n$1 &&
+	$ip link set v$1 master br0 up &&
+	$ip -n n$1 link set lo up &&
+	$ip -n n$1 addr add 10.9.0.$1/24 dev eth0 &&
+	$ip -n n$1 link set eth0 up
+}
+
+net_up() {
+	$ip link add br0 type bridge && $ip link set br0 up &&
+		$ip addr add 10.9.0.254/24 dev br0 || return 1
+	i=1
+	while [ $i -le "$1" ]; do
+		net_add $i || return 1
+		i=$((i + 1))
+	done
+}
