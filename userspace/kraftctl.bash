@@ -20,7 +20,7 @@ _kraftctl()
 	--key-file) _filedir; return ;;
 	esac
 	if [ -z "$cmd" ]; then
-		COMPREPLY=($(compgen -W "init up down status put get del cas list
+		COMPREPLY=($(compgen -W "init up down status put get del cas list bench
 			watch member leader snapshot dump version -n -o --help" -- "$cur"))
 		return
 	fi
@@ -38,6 +38,7 @@ _kraftctl()
 	watch) COMPREPLY=($(compgen -W "--from-rev --help" -- "$cur")) ;;
 	member) COMPREPLY=($(compgen -W "list add promote remove --learner --help" -- "$cur")) ;;
 	leader) COMPREPLY=($(compgen -W "transfer --help" -- "$cur")) ;;
+	bench) COMPREPLY=($(compgen -W "put get mixed --clients --ops --value-size --serializable --help" -- "$cur")) ;;
 	*) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
 	esac
 }

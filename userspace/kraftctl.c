@@ -40,6 +40,8 @@ const struct kc_cmd kc_commands[] = {
 	  "show or change the cluster's membership" },
 	{ "leader", cmd_leader, "leader transfer ID", "hand leadership to member ID" },
 	{ "snapshot", cmd_snapshot, "snapshot", "snapshot the state machine and compact the log" },
+	{ "bench", cmd_bench, "bench put|get|mixed [--clients N] [--ops K] [--value-size B] [--serializable]",
+	  "load the node with N concurrent clients; print throughput and latency percentiles" },
 	{ "dump", cmd_dump, "dump DEVICE", "print the superblock, hard state, snapshots and log records on DEVICE" },
 	{ "version", cmd_version, "version", "print the loaded module's version" },
 	{ NULL, NULL, NULL, NULL },

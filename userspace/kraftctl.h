@@ -57,6 +57,9 @@ int cmd_leader(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 
 /* kraftctl_kv.c */
+int kc_open_node(const char *what);
+uint32_t kc_timeout_ms(void);
+int cmd_bench(int argc, char **argv);
 int cmd_put(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_del(int argc, char **argv);

@@ -16,7 +16,7 @@
 
 #include "kraftctl.h"
 
-static int kc_open_node(const char *what)
+int kc_open_node(const char *what)
 {
 	char name[KRAFT_NODE_NAME_MAX + 16], path[64];
 	int ret, fd;
@@ -34,7 +34,7 @@ static int kc_open_node(const char *what)
 	return fd;
 }
 
-static uint32_t kc_timeout_ms(void)
+uint32_t kc_timeout_ms(void)
 {
 	const char *s = getenv("KRAFTCTL_TIMEOUT_MS");
 	uint64_t v;

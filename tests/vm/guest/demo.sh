@@ -4,7 +4,11 @@
 # node per network namespace (n1, n2, n3 on a bridge), put and get through
 # different nodes, status, the leader taken down, a new leader, the data
 # intact, the old leader back and caught up.
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; sh -c "$*"; }
+# shown as typed on a host (where ip is iproute2's), run as is
+step() {
+	printf '\n\033[1m$ %s\033[0m\n' "$(echo "$*" | sed 's|/usr/bin/ip|ip|g')"
+	sh -c "$*"
+}
 . "$(dirname "$0")/net.sh"
 export KRAFTCTL_TIMEOUT_MS=10000
 echo "=== kraft on $(uname -r) ==="

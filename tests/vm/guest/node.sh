@@ -47,6 +47,11 @@ check "list with a prefix and a limit" sh -c \
 	'kraftctl list k9 | tee /tmp/list | head -3; [ $(wc -l </tmp/list) = 11 ] &&
 	 head -1 /tmp/list | grep -qx "k9	v9" && [ $(kraftctl list k --limit 5 | wc -l) = 5 ] &&
 	 [ $(kraftctl list | wc -l) -ge 100 ] && kraftctl list nomatch | wc -l | grep -qx 0'
+check "bench put and get report throughput and percentiles" sh -c \
+	'kraftctl bench put --clients 4 --ops 400 --value-size 128 | tee /dev/stderr |
+		grep -q "^put: 4 clients, 400 ops of 128 B in .* ops/s; latency p50 .* p99.9 .*; 0 errors$" &&
+	 kraftctl -o json bench get --clients 2 --ops 200 | tee /dev/stderr |
+		grep -q "\"workload\":\"get\",\"clients\":2,\"ops\":200,.*\"errors\":0}"'
 check "kraftctl down" kraftctl down kraft0
 check "/dev/kraft0 is gone" sh -c '! test -e /dev/kraft0'
 check "up again recovers the data" sh -c \
