@@ -26,7 +26,7 @@ all: module kraftctl
 include mk/user.mk
 -include $(filter-out mk/user.mk,$(wildcard mk/*.mk))
 
-.PHONY: all module test-modules kraftctl check demo install deps clean soak
+.PHONY: all module test-modules kraftctl check demo install deps clean soak bench
 
 module:
 	@mkdir -p $(KOUT)
@@ -54,6 +54,9 @@ check: deps
 
 demo: deps
 	@tests/demo.sh
+
+bench: deps
+	@tests/bench/run
 
 soak: deps
 	@KRAFT_SUITES='*-sim' SEEDS=$(SEEDS) tests/check.sh
