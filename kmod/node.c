@@ -307,10 +307,8 @@ static void apply(struct kraft_node *n, const struct kraft_entry *e)
 		return;
 	}
 	/* feed watches before the history could wrap past them */
-	if (!list_empty(&n->watches) && ++n->unwatched >= WATCH_FEED_EVERY) {
+	if (!list_empty(&n->watches) && ++n->unwatched >= WATCH_FEED_EVERY)
 		kraft_watches_feed(n);
-		n->unwatched = 0;
-	}
 	if (cmd.origin != n->sb.node_id)
 		return;
 	req = find_req(n, cmd.req);
@@ -409,12 +407,12 @@ static void maybe_snapshot(struct kraft_node *n, bool force)
 		return;
 	snap.len = len;
 	err = kraft_store_save_snapshot(&n->store, &snap);
-	if (err)
+	if (err) {
 		fail_node(n, "writing a snapshot", err);
-	else	/* -EBUSY inside a ready: the core compacts next time */
+	} else {	/* -EBUSY inside a ready: the core compacts next time */
 		kraft_raft_snapshot(n->r, snap.data, snap.len);
-	if (!err)
 		trace_kraft_snapshot(n->name, snap.index, snap.len, false);
+	}
 	kvfree(snap.data);
 }
 
@@ -493,10 +491,8 @@ static void run_ready(struct kraft_node *n)
 			send_msgs(n, &rd);
 		for (i = 0; i < rd.n_committed; i++)
 			apply(n, &rd.committed[i]);
-		if (rd.n_committed && !list_empty(&n->watches)) {
+		if (rd.n_committed && !list_empty(&n->watches))
 			kraft_watches_feed(n);
-			n->unwatched = 0;
-		}
 		for (i = 0; i < rd.n_reads; i++) {
 			req = find_req(n, rd.reads[i].ctx);
 			if (req) {

@@ -180,7 +180,7 @@ struct kraft_node_status {
  * @book: members' addresses (loop only)
  * @draft: the next status, built by the loop outside @lock
  * @watches: registered watches (loop only)
- * @unwatched: entries applied since the watches were last fed (loop only)
+ * @unwatched: entries applied since kraft_watches_feed() last ran (loop only)
  * @traced_term: the last term seen by the tracepoints (loop only)
  */
 struct kraft_node {

@@ -957,9 +957,7 @@ void kraft_tp_stop(struct kraft_tp *tp)
 		cancel_delayed_work_sync(&tp->peers[i].dial);
 	spin_lock(&tp->lock);
 	list_for_each_entry_safe(c, tmp, &tp->conns, link)
-		conn_kill_locked(c);
-	for (i = 0; i < KRAFT_BOOK_MAX; i++)
-		tp->peers[i].conn = NULL;
+		conn_kill_locked(c);	/* clears each peer's connection */
 	spin_unlock(&tp->lock);
 	destroy_workqueue(tp->wq);	/* runs the releases */
 	sock_release(tp->listen);

@@ -142,6 +142,7 @@ void kraft_watches_feed(struct kraft_node *n)
 	struct kraft_watch *w, *tmp;
 	int err;
 
+	n->unwatched = 0;
 	list_for_each_entry_safe(w, tmp, &n->watches, link) {
 		if (READ_ONCE(w->closed) || READ_ONCE(w->ended)) {
 			list_del(&w->link);

@@ -37,6 +37,7 @@ struct bench {
 struct worker {
 	struct bench *b;
 	pthread_t tid;
+	bool thread;		/* @tid runs it */
 	uint32_t id;
 	int fd;
 };
@@ -99,11 +100,33 @@ static double pct_ms(const uint64_t *v, uint64_t n, double p)
 	return v[i < n ? i : n - 1] / 1e6;
 }
 
+/* One thread per client on @b; a client without one runs here. */
+static void start_workers(struct worker *ws, struct bench *b)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->clients; i++) {
+		ws[i].b = b;
+		ws[i].thread = !pthread_create(&ws[i].tid, NULL, worker_run,
+					       &ws[i]);
+		if (!ws[i].thread)
+			worker_run(&ws[i]);
+	}
+}
+
+static void join_workers(struct worker *ws, struct bench *b)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->clients; i++)
+		if (ws[i].thread)
+			pthread_join(ws[i].tid, NULL);
+}
+
 /* Put the keys a get benchmark reads: 1000 per client. */
 static int preload(struct worker *ws, struct bench *b)
 {
 	struct bench pre = *b;
-	uint32_t i;
 
 	pre.mode = B_PUT;
 	pre.ops = (uint64_t)b->clients * 1000;
@@ -111,14 +134,8 @@ static int preload(struct worker *ws, struct bench *b)
 	pre.lat = calloc(pre.ops, sizeof(*pre.lat));
 	if (!pre.lat)
 		return -ENOMEM;
-	for (i = 0; i < b->clients; i++) {
-		ws[i].b = &pre;
-		pthread_create(&ws[i].tid, NULL, worker_run, &ws[i]);
-	}
-	for (i = 0; i < b->clients; i++) {
-		pthread_join(ws[i].tid, NULL);
-		ws[i].b = b;
-	}
+	start_workers(ws, &pre);
+	join_workers(ws, &pre);
 	free(pre.lat);
 	return pre.errors ? -EIO : 0;
 }
@@ -174,7 +191,6 @@ int cmd_bench(int argc, char **argv)
 		return kc_errno_exit("bench", ENOMEM);
 	}
 	for (i = 0; i < b.clients; i++) {
-		ws[i].b = &b;
 		ws[i].id = i;
 		ws[i].fd = kc_open_node("bench");
 		if (ws[i].fd < 0) {
@@ -189,8 +205,7 @@ int cmd_bench(int argc, char **argv)
 		goto out;
 	}
 	t0 = now_ns();
-	for (i = 0; i < b.clients; i++)
-		pthread_create(&ws[i].tid, NULL, worker_run, &ws[i]);
+	start_workers(ws, &b);
 	while (tty && __atomic_load_n(&b.done, __ATOMIC_RELAXED) < b.ops) {
 		usleep(200000);
 		v = __atomic_load_n(&b.done, __ATOMIC_RELAXED);
@@ -199,8 +214,7 @@ int cmd_bench(int argc, char **argv)
 				v, b.ops, v / ((now_ns() - t0) / 1e9));
 		last = v;
 	}
-	for (i = 0; i < b.clients; i++)
-		pthread_join(ws[i].tid, NULL);
+	join_workers(ws, &b);
 	elapsed = now_ns() - t0;
 	if (tty && last)
 		fprintf(stderr, "\r%60s\r", "");

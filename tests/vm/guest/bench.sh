@@ -20,7 +20,7 @@ for i in 1 2 3; do
 	$ip netns exec n$i kraftctl up $dev >/dev/null
 done
 until kraftctl -n kraft0 put warm up >/dev/null 2>&1; do sleep 0.2; done
-lead=$(kraftctl -n kraft0 -o json status | sed -n 's/.*"leader":\([0-9]*\).*/\1/p')
+lead=$(node_field kraft0 leader)
 node=kraft$((lead - 1))
 for size in 128 4096; do
 	for c in 1 16 64 256; do

@@ -14,12 +14,6 @@
 export KRAFTCTL_TIMEOUT_MS=10000
 PEERS=1=10.9.0.1:7001,2=10.9.0.2:7001,3=10.9.0.3:7001
 
-# field NODE NAME: a number from NODE's json status
-field() {
-	kraftctl -n "$1" -o json status |
-		sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"
-}
-
 # wait_for COMMAND...: retry for up to 20 s (TCG, debug kernel)
 wait_for() {
 	i=0
@@ -31,7 +25,7 @@ wait_for() {
 }
 
 leader_known() {
-	l=$(field "$1" leader)
+	l=$(node_field "$1" leader)
 	[ -n "$l" ] && [ "$l" != 0 ]
 }
 
@@ -103,7 +97,7 @@ check "a watch on node 3 saw every put, in order" sh -c \
 	 cmp /tmp/cwatch.kv /tmp/cwatch.want &&
 	 awk -F"\t" "NR > 1 && \$1 != prev + 1 { exit 1 } { prev = \$1 }" /tmp/cwatch'
 
-old=$(field kraft0 leader)
+old=$(node_field kraft0 leader)
 oldname=$(name_of "$old")
 oldns=n$old
 olddev=/dev/vd$(echo bcd | cut -c"$old")
@@ -113,7 +107,7 @@ set -- $others
 t0=$(now_ms)
 check "the leader ($oldname) goes down" kraftctl down "$oldname"
 new_leader() {
-	l=$(field "$1" leader)
+	l=$(node_field "$1" leader)
 	[ -n "$l" ] && [ "$l" != 0 ] && [ "$l" != "$old" ]
 }
 check "a new leader is elected" wait_for new_leader "$1"
@@ -131,7 +125,7 @@ check "and serves linearizable reads" sh -c \
 	"kraftctl -n $oldname get k50 | grep -qx v50"
 
 # leader transfer, snapshot, a 4th node joining through InstallSnapshot
-lead=$(field kraft0 leader)
+lead=$(node_field kraft0 leader)
 to=$(( lead % 3 + 1 ))
 check "leader transfer to node $to" sh -c \
 	"kraftctl -n $(name_of "$lead") leader transfer $to &&
@@ -157,7 +151,7 @@ check "member add 4 as a learner" \
 caught_up() {
 	kraftctl -n kraft3 get late --serializable | grep -qx yes &&
 	kraftctl -n kraft3 get k50 --serializable | grep -qx v50 &&
-	[ "$(field kraft3 snapshot_index)" -gt 100 ]
+	[ "$(node_field kraft3 snapshot_index)" -gt 100 ]
 }
 check "the learner is caught up by a snapshot" wait_for caught_up
 check "member promote 4" kraftctl -n "$lname" member promote 4

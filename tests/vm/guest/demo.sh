@@ -25,12 +25,12 @@ step "kraftctl -n kraft2 get greeting"
 step "kraftctl -n kraft1 cas greeting --rev 1 'hello, world'"
 sleep 1
 step "kraftctl -n kraft0 status"
-lead=$(kraftctl -n kraft0 -o json status | sed -n 's/.*"leader":\([0-9]*\).*/\1/p')
+lead=$(node_field kraft0 leader)
 name=kraft$((lead - 1))
 other=kraft$((lead % 3))
 step "kraftctl down $name    # the leader, node $lead"
 i=0
-until l=$(kraftctl -n $other -o json status | sed -n 's/.*"leader":\([0-9]*\).*/\1/p') &&
+until l=$(node_field $other leader) &&
 	[ -n "$l" ] && [ "$l" != 0 ] && [ "$l" != "$lead" ]; do
 	i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
 done

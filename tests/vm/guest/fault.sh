@@ -22,10 +22,6 @@ rand() {	# rand N: RV = a number in [0, N) from the seed's sequence
 	r=$(( (r * 1103515245 + 12345) % 2147483648 ))
 	RV=$(( (r / 65536) % $1 ))
 }
-id_of() {	# the member id of node NAME (kraft0, ...)
-	kraftctl -n "$1" -o json status 2>/dev/null |
-		sed -n 's/^{"node":"[^"]*","id":\([0-9]*\),.*/\1/p'
-}
 dev_of() { echo /dev/vd$(echo bcdefghij | cut -c"$1"); }
 up_node() { $ip netns exec n$1 kraftctl up "$(dev_of "$1")" >/dev/null 2>&1; }
 
@@ -118,7 +114,7 @@ one_seed() {
 		   for x in /dev/kraft*; do
 			nm=${x#/dev/}
 			[ "$nm" = kraft ] && continue
-			id=$(id_of $nm)
+			id=$(node_field $nm id)
 			[ "$id" = $v ] && kraftctl down $nm
 		   done
 		   sleep 1
@@ -163,7 +159,7 @@ one_seed() {
 		for x in /dev/kraft*; do
 			nm=${x#/dev/}
 			[ "$nm" = kraft ] && continue
-			id=$(id_of $nm)
+			id=$(node_field $nm id)
 			[ "$id" = $i ] && found=1
 		done
 		[ $found = 1 ] || up_node $i
@@ -178,8 +174,7 @@ one_seed() {
 		sleep 1
 	done
 	# each term began with an election (PreVote does not raise it)
-	elections=$(kraftctl -n kraft0 -o json status |
-		sed -n 's/.*"term":\([0-9]*\),.*/\1/p')
+	elections=$(node_field kraft0 term)
 	{
 		echo "seed $seed: $nodes nodes, $seconds s, $faults faults"
 		echo "elections (the final term): $elections"

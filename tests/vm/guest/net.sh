@@ -2,8 +2,9 @@
 #
 # Sourced by guest scripts: net_up N makes network namespaces n1..nN,
 # each with eth0 = 10.9.0.I/24 on a veth into bridge br0 (10.9.0.254) in
-# the root namespace; net_add I adds one more. busybox sh runs its own
-# applets before PATH, so iproute2's tools are named by path.
+# the root namespace; net_add I adds one more; node_field reads a node's
+# status. busybox sh runs its own applets before PATH, so iproute2's
+# tools are named by path.
 ip=/usr/bin/ip tc=/usr/sbin/tc nft=/usr/sbin/nft
 
 net_add() {
@@ -23,4 +24,11 @@ net_up() {
 		net_add $i || return 1
 		i=$((i + 1))
 	done
+}
+
+# node_field NODE KEY: a number at the top level of NODE's json status (the
+# peers' fields, which repeat names such as "id", are cut off first)
+node_field() {
+	kraftctl -n "$1" -o json status 2>/dev/null |
+		sed -n -e 's/,"peers":.*//' -e "s/.*\"$2\":\([0-9]*\).*/\1/p"
 }
