@@ -55,7 +55,8 @@ check: deps
 demo: deps
 	@tests/demo.sh
 
-bench: deps
+bench:
+	@tests/deps.sh bench
 	@tests/bench/run
 
 soak: deps

@@ -32,8 +32,13 @@ DEFINE_MUTEX(kraft_nodes_lock);
 LIST_HEAD(kraft_nodes);
 static DEFINE_IDA(kraft_node_ida);
 
-#define SNAPSHOT_EVERY	4096	/* applied entries between snapshots */
+static unsigned int snapshot_log_kb = 4096;
+module_param(snapshot_log_kb, uint, 0644);
+MODULE_PARM_DESC(snapshot_log_kb,
+		 "Take a snapshot once this many KiB of entries were applied since the last one (default 4096); also whenever the log fills half its ring");
+
 #define RX_FRAMES_MAX	8192	/* received frames waiting for the loop */
+#define TICKS_MAX	2	/* ticks the loop takes at once */
 #define KV_HISTORY	1024	/* events the state machine keeps for watches */
 #define WATCH_FEED_EVERY (KV_HISTORY / 2)
 
@@ -182,6 +187,39 @@ static void serve_read(struct kraft_node *n, struct kraft_req *req)
 		serve_get(n, req);
 }
 
+/*
+ * Room in the ring for one more proposal of @len bytes, besides those made
+ * since the last append and a sixteenth of the ring kept for what the core
+ * appends itself (a new leader's empty entry, membership changes). Only a
+ * leader asks (a follower forwards its proposals). When the applied part
+ * of the log can be compacted, a snapshot makes room; entries not yet
+ * committed cannot be, and the proposal is refused with -ENOSPC.
+ */
+static int ring_room(struct kraft_node *n, u32 len)
+{
+	struct kraft_dl_ring *ring = &n->store.ring;
+	u64 need = 2 * kraft_dl_rec_len(len) + ring->size / 16;
+
+	if (!kraft_raft_proposed_at(n->r) ||
+	    kraft_dl_ring_free_bytes(ring) >= need + n->proposed_bytes)
+		return 0;
+	maybe_snapshot(n, true);
+	if (kraft_dl_ring_free_bytes(ring) >= need + n->proposed_bytes)
+		return 0;
+	pr_info_ratelimited("%s: log full: writes refused until entries commit and a snapshot frees space\n",
+			    n->name);
+	return -ENOSPC;
+}
+
+static void proposed(struct kraft_node *n, struct kraft_req *req, u32 len)
+{
+	req->index = kraft_raft_proposed_at(n->r);
+	if (req->index) {
+		req->term = kraft_raft_term_at(n->r, req->index);
+		n->proposed_bytes += 2 * kraft_dl_rec_len(len);
+	}
+}
+
 /* Propose or ask for a read point; -EAGAIN leaves it for the next round. */
 static int start_req(struct kraft_node *n, struct kraft_req *req)
 {
@@ -195,7 +233,12 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 
 	switch (req->op) {
 	case KRAFT_REQ_CONF:
-		return kraft_raft_propose_conf(n->r, req->val, req->vlen);
+		err = ring_room(n, req->vlen);
+		if (!err)
+			err = kraft_raft_propose_conf(n->r, req->val, req->vlen);
+		if (!err)
+			proposed(n, req, req->vlen);
+		return err;
 	case KRAFT_REQ_TRANSFER:
 		return kraft_raft_transfer_leader(n->r, req->expect);
 	case KRAFT_REQ_SNAPSHOT:
@@ -219,8 +262,12 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 	if (!buf)
 		return -ENOMEM;
 	len = kraft_kv_cmd_encode(&cmd, buf, kraft_kv_cmd_len(&cmd));
-	err = len < 0 ? len : kraft_raft_propose(n->r, buf, len);
+	err = len < 0 ? len : ring_room(n, len);
+	if (!err)
+		err = kraft_raft_propose(n->r, buf, len);
 	kvfree(buf);
+	if (!err)
+		proposed(n, req, len);
 	return err;
 }
 
@@ -318,6 +365,20 @@ static void apply(struct kraft_node *n, const struct kraft_entry *e)
 	finish(req, 0);
 }
 
+/*
+ * A snapshot from the leader covers entries this node never applied one
+ * by one: whether a write of its own among them committed is unknown, so
+ * it waits for its timeout instead of being cancelled.
+ */
+static void forget_indexes(struct kraft_node *n, u64 upto)
+{
+	struct kraft_req *req;
+
+	list_for_each_entry(req, &n->waiting, link)
+		if (req->index <= upto)
+			req->index = 0;
+}
+
 static void fail_node(struct kraft_node *n, const char *what, int err)
 {
 	pr_err("%s: %s failed (%d): the node stops acknowledging\n", n->name,
@@ -394,7 +455,7 @@ static void maybe_snapshot(struct kraft_node *n, bool force)
 	int err;
 
 	kraft_raft_status(n->r, &st);
-	if (!force && st.applied < st.snap_index + SNAPSHOT_EVERY &&
+	if (!force && n->applied_bytes < (u64)READ_ONCE(snapshot_log_kb) << 10 &&
 	    kraft_dl_ring_free_bytes(&n->store.ring) > n->store.ring.size / 2)
 		return;
 	if (st.applied <= st.snap_index)
@@ -407,10 +468,15 @@ static void maybe_snapshot(struct kraft_node *n, bool force)
 		return;
 	snap.len = len;
 	err = kraft_store_save_snapshot(&n->store, &snap);
-	if (err) {
+	if (err == -EFBIG) {
+		/* nothing written: the log stays, and fills (-ENOSPC) */
+		pr_warn_ratelimited("%s: the state (%u bytes) outgrew the snapshot slots; the log cannot be compacted\n",
+				    n->name, len);
+	} else if (err) {
 		fail_node(n, "writing a snapshot", err);
 	} else {	/* -EBUSY inside a ready: the core compacts next time */
 		kraft_raft_snapshot(n->r, snap.data, snap.len);
+		n->applied_bytes = 0;
 		trace_kraft_snapshot(n->name, snap.index, snap.len, false);
 	}
 	kvfree(snap.data);
@@ -467,6 +533,8 @@ static void run_ready(struct kraft_node *n)
 				err = restore_snapshot(n, rd.snapshot->data,
 						       rd.snapshot->len);
 			if (!err) {
+				n->applied_bytes = 0;
+				forget_indexes(n, rd.snapshot->index);
 				sync_peers(n);
 				trace_kraft_snapshot(n->name, rd.snapshot->index,
 						     rd.snapshot->len, true);
@@ -477,9 +545,11 @@ static void run_ready(struct kraft_node *n)
 		    ring_need(rd.entries, rd.n_entries) >
 		    kraft_dl_ring_free_bytes(&n->store.ring))
 			maybe_snapshot(n, true);
-		if (!err && rd.n_entries)
+		if (!err && rd.n_entries) {
 			err = kraft_store_append(&n->store, rd.entries,
 						 rd.n_entries);
+			n->proposed_bytes = 0;
+		}
 		if (!err && rd.hs_changed)
 			err = kraft_store_save_hs(&n->store, rd.hs.term,
 						  rd.hs.vote, rd.hs.commit);
@@ -489,8 +559,10 @@ static void run_ready(struct kraft_node *n)
 		}
 		if (!rd.msgs_early)
 			send_msgs(n, &rd);
-		for (i = 0; i < rd.n_committed; i++)
+		for (i = 0; i < rd.n_committed; i++) {
 			apply(n, &rd.committed[i]);
+			n->applied_bytes += rd.committed[i].len;
+		}
 		if (rd.n_committed && !list_empty(&n->watches))
 			kraft_watches_feed(n);
 		for (i = 0; i < rd.n_reads; i++) {
@@ -503,7 +575,14 @@ static void run_ready(struct kraft_node *n)
 		kraft_raft_advance(n->r);
 		kraft_raft_status(n->r, &st);
 		list_for_each_entry_safe(req, tmp, &n->waiting, link) {
-			if ((req->op == KRAFT_REQ_GET ||
+			if (req->index && req->index <= st.applied)
+				/* another leader's entry took its place */
+				finish(req, -ECANCELED);
+			else if (req->index &&
+				 kraft_raft_term_at(n->r, req->index) != req->term)
+				/* displaced here; it may still commit elsewhere */
+				finish(req, -ETIMEDOUT);
+			else if ((req->op == KRAFT_REQ_GET ||
 			     req->op == KRAFT_REQ_RANGE) && req->have_index &&
 			    req->read_index <= st.applied)
 				serve_read(n, req);
@@ -634,10 +713,17 @@ static int kraft_node_loop(void *arg)
 
 	while (!kthread_should_stop()) {
 		wait_event_interruptible(n->wq, has_work(n));
-		ticks = atomic_xchg(&n->ticks, 0);
+		/*
+		 * What peers sent first, then at most TICKS_MAX ticks: after
+		 * the loop was held up (a large snapshot), a backlog of ticks
+		 * taken at once would time out elections and quorum checks
+		 * against messages still waiting here. Ticks beyond it are
+		 * dropped, as etcd's node drops ticks it has no time for.
+		 */
+		take_received(n);
+		ticks = min(atomic_xchg(&n->ticks, 0), TICKS_MAX);
 		while (ticks-- > 0 && !n->status.failed)
 			kraft_raft_tick(n->r);
-		take_received(n);
 		take_incoming(n, &pending);
 		if (!n->status.failed)
 			run_ready(n);
@@ -728,6 +814,14 @@ void kraft_node_get_status(struct kraft_node *n, struct kraft_node_status *s)
 	spin_unlock(&n->lock);
 }
 
+/* The core sends snapshot chunks from the device, not from memory. */
+static int read_snapshot(void *arg, u64 index, u64 off, void *buf, u32 len)
+{
+	struct kraft_node *n = arg;
+
+	return kraft_store_read_snapshot(&n->store, index, off, buf, len);
+}
+
 static int start_core(struct kraft_node *n, const struct kraft_node_config *c,
 		      struct kraft_dl_state *st)
 {
@@ -750,6 +844,8 @@ static int start_core(struct kraft_node *n, const struct kraft_node_config *c,
 	cfg.heartbeat_ticks = clamp(c->heartbeat_ms / c->tick_ms, 1u,
 				    cfg.election_ticks - 1);
 	cfg.seed = get_random_u64();
+	cfg.read_snapshot = read_snapshot;
+	cfg.snap_arg = n;
 	for (i = 0; i < n->sb.n_peers; i++)
 		cfg.initial.voters[cfg.initial.n_voters++] = n->sb.peers[i].id;
 	if (snap.index)

@@ -78,6 +78,11 @@ struct kraft_watch {
  * @val: value copy (put, cas)
  * @vlen: its length
  * @expect: cas: expected mod revision
+ * @index: a write or conf change proposed on the leader: its entry's index
+ *	(0 when forwarded); another entry committed there cancels it
+ * @term: the term of that entry; when this node's log no longer holds it
+ *	(a new leader displaced it), the outcome is unknown and the caller
+ *	hears so at once (-ETIMEDOUT) instead of after its timeout
  * @err: 0 or a negative errno for the caller
  * @res: the state machine's answer
  * @item: get: the key's revisions
@@ -103,6 +108,8 @@ struct kraft_req {
 	u8 *val;
 	u32 vlen;
 	u64 expect;
+	u64 index;
+	u64 term;
 	int err;
 	struct kraft_kv_outcome res;
 	struct kraft_kv_item item;
@@ -181,6 +188,9 @@ struct kraft_node_status {
  * @draft: the next status, built by the loop outside @lock
  * @watches: registered watches (loop only)
  * @unwatched: entries applied since kraft_watches_feed() last ran (loop only)
+ * @applied_bytes: bytes of entries applied since the last snapshot (loop)
+ * @proposed_bytes: ring bytes proposals made here since the last append
+ *	will take (loop only)
  * @traced_term: the last term seen by the tracepoints (loop only)
  */
 struct kraft_node {
@@ -214,6 +224,8 @@ struct kraft_node {
 	struct kraft_node_status draft;
 	struct list_head watches;
 	u32 unwatched;
+	u64 applied_bytes;
+	u64 proposed_bytes;
 	u64 traced_term;
 };
 

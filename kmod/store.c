@@ -98,6 +98,8 @@ int kraft_store_open(struct kraft_store *s, const char *path, void *holder,
 	s->hs_slot = st->hs_slot;
 	s->snap_seq = st->snap.seq;
 	s->snap_slot = st->snap_slot;
+	s->snap_index[s->snap_slot] = st->snap.index;
+	s->snap_len[s->snap_slot] = st->snap.len;
 	/* the ring moves into the store; the state keeps a copy of nothing */
 	s->ring = st->ring;
 	memset(&st->ring, 0, sizeof(st->ring));
@@ -242,6 +244,7 @@ int kraft_store_save_snapshot(struct kraft_store *s,
 	buf = kvzalloc(span, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
+	s->snap_index[slot] = 0;	/* being overwritten */
 	memcpy(buf, snap->data, snap->len);
 	h.crc = kr_crc32c(~0u, snap->data, snap->len);
 	err = kraft_disk_write(&s->disk, (blk + 1) * KRAFT_DL_BLOCK, buf, span,
@@ -255,8 +258,48 @@ int kraft_store_save_snapshot(struct kraft_store *s,
 		return err;
 	s->snap_seq = h.seq;
 	s->snap_slot = slot;
+	s->snap_index[slot] = snap->index;
+	s->snap_len[slot] = snap->len;
 	if (snap->index >= s->ring.start_index)
 		kraft_dl_ring_compact(&s->ring, snap->index);
 	return kraft_store_save_hs(s, s->hs.term, s->hs.vote,
 				   max(s->hs.commit, snap->index));
+}
+
+/**
+ * kraft_store_read_snapshot() - read part of a snapshot's data
+ * @s: the store
+ * @index: the index the snapshot covers (the newest, or the one before)
+ * @off: offset in its data
+ * @buf: where to put @len bytes
+ * @len: bytes to read
+ *
+ * The core sends snapshot chunks from here rather than from a copy in
+ * memory. Return: 0, -ESTALE when neither slot holds the snapshot at
+ * @index any more, -EINVAL past its end, -EIO, -ENOMEM.
+ */
+int kraft_store_read_snapshot(struct kraft_store *s, u64 index, u64 off,
+			      void *buf, u32 len)
+{
+	int slot = s->snap_index[s->snap_slot] == index ? s->snap_slot :
+		   s->snap_slot ^ 1;
+	u64 pos = (kraft_dl_snap_slot(&s->sb, slot) + 1) * KRAFT_DL_BLOCK + off;
+	u64 start = round_down(pos, s->disk.lbs);
+	u32 span;
+	u8 *tmp;
+	int err;
+
+	if (!index || s->snap_index[slot] != index)
+		return -ESTALE;
+	if (off > s->snap_len[slot] || len > s->snap_len[slot] - off)
+		return -EINVAL;
+	span = round_up(pos + len, s->disk.lbs) - start;
+	tmp = kvmalloc(span, GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	err = kraft_disk_read(&s->disk, start, tmp, span);
+	if (!err)
+		memcpy(buf, tmp + (pos - start), len);
+	kvfree(tmp);
+	return err;
 }

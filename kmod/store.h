@@ -18,6 +18,8 @@
  * @hs_slot: the slot it is in
  * @snap_seq: sequence of the newest snapshot
  * @snap_slot: the slot it is in
+ * @snap_index: per slot, the index of the snapshot in it (0: none known)
+ * @snap_len: per slot, bytes of its data
  * @tail: the ring block holding the write position, as on the device
  */
 struct kraft_store {
@@ -28,6 +30,8 @@ struct kraft_store {
 	int hs_slot;
 	u64 snap_seq;
 	int snap_slot;
+	u64 snap_index[2];
+	u32 snap_len[2];
 	u8 *tail;
 };
 
@@ -40,5 +44,7 @@ int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote,
 			u64 commit);
 int kraft_store_save_snapshot(struct kraft_store *s,
 			      const struct kraft_snapshot *snap);
+int kraft_store_read_snapshot(struct kraft_store *s, u64 index, u64 off,
+			      void *buf, u32 len);
 
 #endif /* KRAFT_STORE_H */

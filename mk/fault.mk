@@ -16,3 +16,23 @@ NODES		?= 3
 torture: deps
 	@tests/fault/run --kernel $(or $(filter debug,$(KERNEL)),debian) \
 		--nodes $(NODES) --seconds 20 1 $(DURATION)
+
+# the wire-protocol fuzzer (tests/fault/kraft-wirefuzz.c): the core's own
+# message codec, built plain like kraft-client
+$(USER_OUT)/kraft-wirefuzz: tests/fault/kraft-wirefuzz.c kmod/core/msg.c \
+		kmod/core/quorum.c kmod/core/crc32c_user.c $(wildcard kmod/core/*.h)
+	@mkdir -p $(@D)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Wno-sign-compare \
+		-Wno-unused-parameter -Iinclude/uapi -Iinclude -Ikmod/core \
+		-o $@ $(filter %.c,$^)
+
+.PHONY: kraft-wirefuzz
+kraft-wirefuzz: $(USER_OUT)/kraft-wirefuzz
+
+# the ioctl and netlink fuzzer (tests/fault/kraft-apifuzz.c), libmnl
+$(USER_OUT)/kraft-apifuzz: tests/fault/kraft-apifuzz.c include/uapi/linux/kraft.h
+	@mkdir -p $(@D)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Iinclude/uapi -o $@ $< -lmnl
+
+.PHONY: kraft-apifuzz
+kraft-apifuzz: $(USER_OUT)/kraft-apifuzz

@@ -38,7 +38,7 @@ _kraftctl()
 	watch) COMPREPLY=($(compgen -W "--from-rev --help" -- "$cur")) ;;
 	member) COMPREPLY=($(compgen -W "list add promote remove --learner --help" -- "$cur")) ;;
 	leader) COMPREPLY=($(compgen -W "transfer --help" -- "$cur")) ;;
-	bench) COMPREPLY=($(compgen -W "put get mixed --clients --ops --value-size --serializable --help" -- "$cur")) ;;
+	bench) COMPREPLY=($(compgen -W "put get mixed --clients --ops --value-size --keys --serializable --help" -- "$cur")) ;;
 	*) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
 	esac
 }

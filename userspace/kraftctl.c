@@ -40,7 +40,7 @@ const struct kc_cmd kc_commands[] = {
 	  "show or change the cluster's membership" },
 	{ "leader", cmd_leader, "leader transfer ID", "hand leadership to member ID" },
 	{ "snapshot", cmd_snapshot, "snapshot", "snapshot the state machine and compact the log" },
-	{ "bench", cmd_bench, "bench put|get|mixed [--clients N] [--ops K] [--value-size B] [--serializable]",
+	{ "bench", cmd_bench, "bench put|get|mixed [--clients N] [--ops K] [--value-size B] [--keys M] [--serializable]",
 	  "load the node with N concurrent clients; print throughput and latency percentiles" },
 	{ "dump", cmd_dump, "dump DEVICE", "print the superblock, hard state, snapshots and log records on DEVICE" },
 	{ "version", cmd_version, "version", "print the loaded module's version" },
@@ -161,6 +161,12 @@ int kc_errno_exit(const char *what, int err)
 	switch (err) {
 	case ETIMEDOUT:
 		fprintf(stderr, "kraftctl: %s: unavailable: no leader or quorum within the timeout\n", what);
+		return EX_UNAVAIL;
+	case ECANCELED:
+		fprintf(stderr, "kraftctl: %s: not made: the leader changed (safe to retry)\n", what);
+		return EX_UNAVAIL;
+	case ENOSPC:
+		fprintf(stderr, "kraftctl: %s: the log is full until a snapshot frees space\n", what);
 		return EX_UNAVAIL;
 	case ENOENT:
 		fprintf(stderr, "kraftctl: %s: not found\n", what);

@@ -3,7 +3,8 @@
  * kraftctl_bench.c - `kraftctl bench put|get|mixed`: N client threads, each
  * with its own open file of the node's /dev/kraftN, issue K operations in
  * all (puts of B-byte values, linearizable or serializable gets, or half
- * of each) as fast as the node answers. Prints the throughput and the
+ * of each) as fast as the node answers, on keys bench/0 to bench/M-1
+ * (--keys M, 1000 by default; a get run first writes them). Prints the throughput and the
  * latency percentiles p50, p99 and p99.9; a progress line on a terminal.
  */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <linux/kraft.h>
 
 #include "kraftctl.h"
+#include "latency.h"
 
 enum { B_PUT, B_GET, B_MIXED };
 
@@ -26,6 +28,7 @@ struct bench {
 	uint32_t clients;
 	uint64_t ops;
 	uint32_t vsize;
+	uint64_t keys;		/* keys bench/0 .. bench/keys-1 */
 	uint32_t flags;
 	uint32_t timeout;
 	uint64_t next;		/* operations handed out (atomic) */
@@ -38,7 +41,6 @@ struct worker {
 	struct bench *b;
 	pthread_t tid;
 	bool thread;		/* @tid runs it */
-	uint32_t id;
 	int fd;
 };
 
@@ -67,7 +69,7 @@ static void *worker_run(void *arg)
 		bool get = b->mode == B_GET || (b->mode == B_MIXED && (i & 1));
 		unsigned long cmd = get ? KRAFT_IOC_GET : KRAFT_IOC_PUT;
 
-		snprintf(key, sizeof(key), "bench/%u/%" PRIu64, w->id, i % 1000);
+		snprintf(key, sizeof(key), "bench/%" PRIu64, i % b->keys);
 		a.key_ptr = (uintptr_t)key;
 		a.key_len = strlen(key);
 		a.value_ptr = (uintptr_t)(get ? out : val);
@@ -84,20 +86,6 @@ out:
 	free(val);
 	free(out);
 	return NULL;
-}
-
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
-static double pct_ms(const uint64_t *v, uint64_t n, double p)
-{
-	uint64_t i = (uint64_t)(p * (n - 1) / 100.0 + 0.5);
-
-	return v[i < n ? i : n - 1] / 1e6;
 }
 
 /* One thread per client on @b; a client without one runs here. */
@@ -123,13 +111,13 @@ static void join_workers(struct worker *ws, struct bench *b)
 			pthread_join(ws[i].tid, NULL);
 }
 
-/* Put the keys a get benchmark reads: 1000 per client. */
+/* Put the keys a get benchmark reads. */
 static int preload(struct worker *ws, struct bench *b)
 {
 	struct bench pre = *b;
 
 	pre.mode = B_PUT;
-	pre.ops = (uint64_t)b->clients * 1000;
+	pre.ops = b->keys;
 	pre.next = pre.done = pre.errors = 0;
 	pre.lat = calloc(pre.ops, sizeof(*pre.lat));
 	if (!pre.lat)
@@ -143,10 +131,11 @@ static int preload(struct worker *ws, struct bench *b)
 int cmd_bench(int argc, char **argv)
 {
 	const struct kc_cmd *cmd = kc_find_cmd("bench");
-	struct bench b = { .clients = 1, .ops = 10000, .vsize = 128 };
+	struct bench b = { .clients = 1, .ops = 10000, .vsize = 128,
+			   .keys = 1000 };
 	struct worker *ws;
 	uint64_t v, t0, elapsed, last = 0;
-	bool tty = isatty(2);
+	bool tty = isatty(2) && !kc.json;	/* progress for a person */
 	uint32_t i;
 	int ret = EX_OK;
 
@@ -178,6 +167,8 @@ int cmd_bench(int argc, char **argv)
 			b.ops = v;
 		else if (!strcmp(o, "--value-size") && v <= KRAFT_VALUE_MAX)
 			b.vsize = v;
+		else if (!strcmp(o, "--keys") && v <= 100000000)
+			b.keys = v;
 		else
 			return kc_usage_error(cmd, "bad option or value '%s %s'", o,
 					      argv[i]);
@@ -191,7 +182,6 @@ int cmd_bench(int argc, char **argv)
 		return kc_errno_exit("bench", ENOMEM);
 	}
 	for (i = 0; i < b.clients; i++) {
-		ws[i].id = i;
 		ws[i].fd = kc_open_node("bench");
 		if (ws[i].fd < 0) {
 			ret = -ws[i].fd;
@@ -218,7 +208,7 @@ int cmd_bench(int argc, char **argv)
 	elapsed = now_ns() - t0;
 	if (tty && last)
 		fprintf(stderr, "\r%60s\r", "");
-	qsort(b.lat, b.ops, sizeof(*b.lat), cmp_u64);
+	lat_sort(b.lat, b.ops);
 	if (kc.json)
 		printf("{\"workload\":\"%s\",\"clients\":%u,\"ops\":%" PRIu64
 		       ",\"value_size\":%u,\"serializable\":%s,\"seconds\":%.3f"
@@ -226,15 +216,15 @@ int cmd_bench(int argc, char **argv)
 		       ",\"p999_ms\":%.3f,\"errors\":%" PRIu64 "}\n",
 		       argv[1], b.clients, b.ops, b.vsize,
 		       b.flags ? "true" : "false", elapsed / 1e9,
-		       b.ops / (elapsed / 1e9), pct_ms(b.lat, b.ops, 50),
-		       pct_ms(b.lat, b.ops, 99), pct_ms(b.lat, b.ops, 99.9),
+		       b.ops / (elapsed / 1e9), lat_pct_ms(b.lat, b.ops, 50),
+		       lat_pct_ms(b.lat, b.ops, 99), lat_pct_ms(b.lat, b.ops, 99.9),
 		       b.errors);
 	else
 		printf("%s: %u clients, %" PRIu64 " ops of %u B%s in %.2f s: %.0f ops/s; latency p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms; %" PRIu64 " errors\n",
 		       argv[1], b.clients, b.ops, b.vsize,
 		       b.flags ? " (serializable)" : "", elapsed / 1e9,
-		       b.ops / (elapsed / 1e9), pct_ms(b.lat, b.ops, 50),
-		       pct_ms(b.lat, b.ops, 99), pct_ms(b.lat, b.ops, 99.9),
+		       b.ops / (elapsed / 1e9), lat_pct_ms(b.lat, b.ops, 50),
+		       lat_pct_ms(b.lat, b.ops, 99), lat_pct_ms(b.lat, b.ops, 99.9),
 		       b.errors);
 	if (b.errors)
 		ret = EX_UNAVAIL;

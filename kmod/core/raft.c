@@ -58,12 +58,13 @@ static int check_config(const struct kraft_config *c)
 	return 0;
 }
 
-static int copy_snapshot(struct kraft_snapshot *dst,
+/* Keep @src as the newest snapshot (its data only without a reader). */
+static int copy_snapshot(struct kraft_raft *r, struct kraft_snapshot *dst,
 			 const struct kraft_snapshot *src)
 {
 	u8 *d = NULL;
 
-	if (src->len) {
+	if (src->len && !r->cfg.read_snapshot) {
 		d = kr_malloc(src->len);
 		if (!d)
 			return -ENOMEM;
@@ -87,7 +88,7 @@ static int restore(struct kraft_raft *r, const struct kraft_restore *rs)
 	int err;
 
 	if (rs->snapshot) {
-		err = copy_snapshot(&r->snap, rs->snapshot);
+		err = copy_snapshot(r, &r->snap, rs->snapshot);
 		if (err)
 			return err;
 		r->conf = rs->snapshot->conf;
@@ -679,7 +680,7 @@ int kraft_raft_snapshot(struct kraft_raft *r, const void *data, u32 len)
 	s.conf = r->conf;
 	s.len = len;
 	s.data = (u8 *)data;
-	err = copy_snapshot(&r->snap, &s);
+	err = copy_snapshot(r, &r->snap, &s);
 	if (err)
 		return err;
 	kraft_log_compact(&r->log, index);
@@ -792,6 +793,11 @@ void kraft_raft_advance(struct kraft_raft *r)
 	r->prev_hs.commit = r->log.committed;
 	r->prev_role = r->role;
 	r->prev_lead = r->lead;
+	if (r->snap_to_install && r->cfg.read_snapshot) {
+		/* the host has it durable now: read it back from there */
+		kr_free(r->snap.data);
+		r->snap.data = NULL;
+	}
 	r->snap_to_install = false;
 	drop_msgs(r);
 	r->n_reads_out = 0;
@@ -813,6 +819,22 @@ void kraft_raft_advance(struct kraft_raft *r)
 	if (self && kraft_pr_maybe_update(self, r->log.stable) &&
 	    kraft_maybe_commit(r))
 		kraft_bcast_append(r);
+}
+
+/**
+ * kraft_raft_proposed_at() - where this node's proposals land
+ * @r: the core
+ *
+ * Right after a kraft_raft_propose() that returned 0, this is the index of
+ * the entry it appended, when this node leads; a follower forwards its
+ * proposals and their index is unknown. An entry a leader appended either
+ * commits at that index or is replaced there by another leader's entry.
+ *
+ * Return: the last index of the log on a leader, 0 on any other node.
+ */
+u64 kraft_raft_proposed_at(const struct kraft_raft *r)
+{
+	return r->role == KRAFT_LEADER ? kraft_log_last_index(&r->log) : 0;
 }
 
 /**

@@ -170,6 +170,11 @@ struct kraft_ready {
  * @max_msg_bytes: bytes of entries (or snapshot chunk) in one message
  * @max_snapshot_bytes: largest snapshot accepted from a leader
  * @seed: randomness for election timeouts
+ * @read_snapshot: when set, the core keeps no copy of a snapshot's data
+ *	once the host has it (the host keeps it durable anyway): the chunks
+ *	it sends to a peer are read through this, from offset @off of the
+ *	snapshot at @index; 0 or a negative errno (nothing is sent then)
+ * @snap_arg: the first argument of @read_snapshot
  * @initial: the bootstrap membership, used when @restore has none
  * @restore: persisted state to start from, or NULL for a new node
  */
@@ -185,6 +190,9 @@ struct kraft_config {
 	u32 max_msg_bytes;
 	u32 max_snapshot_bytes;
 	u64 seed;
+	int (*read_snapshot)(void *snap_arg, u64 index, u64 off, void *buf,
+			     u32 len);
+	void *snap_arg;
 	struct kraft_conf initial;
 	const struct kraft_restore *restore;
 };
@@ -263,6 +271,7 @@ void kraft_raft_status(const struct kraft_raft *r, struct kraft_status *st);
 int kraft_raft_peer_status(const struct kraft_raft *r, u32 i,
 			   struct kraft_peer_status *ps);
 u64 kraft_raft_term_at(const struct kraft_raft *r, u64 index);
+u64 kraft_raft_proposed_at(const struct kraft_raft *r);
 
 /*
  * Membership changes: the payload of a KRAFT_ENTRY_CONF entry, built with

@@ -10,6 +10,7 @@
 static void send_snapshot_chunk(struct kraft_raft *r, struct kraft_progress *pr)
 {
 	const struct kraft_snapshot *s = &r->snap;
+	u8 *chunk = NULL;
 	struct kraft_msg m = {
 		.type = KRAFT_MSG_SNAP, .to = pr->id,
 		.snap_index = s->index, .snap_term = s->term,
@@ -22,9 +23,20 @@ static void send_snapshot_chunk(struct kraft_raft *r, struct kraft_progress *pr)
 	m.snap_off = pr->snap_off;
 	m.chunk_len = min(r->cfg.max_msg_bytes, s->len - pr->snap_off);
 	m.chunk = s->data ? s->data + pr->snap_off : NULL;
+	if (!s->data && m.chunk_len && r->cfg.read_snapshot) {
+		chunk = kr_malloc(m.chunk_len);
+		if (!chunk || r->cfg.read_snapshot(r->cfg.snap_arg, s->index,
+						   m.snap_off, chunk,
+						   m.chunk_len)) {
+			kr_free(chunk);
+			return;	/* tried again at the next heartbeat */
+		}
+		m.chunk = chunk;
+	}
 	if (m.snap_off + m.chunk_len == s->len)
 		m.flags = KRAFT_MSGF_SNAP_LAST;
 	kraft_send(r, &m);
+	kr_free(chunk);
 }
 
 /**

@@ -193,7 +193,8 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 	}
 	first = rd_down(ring->head, ring->lbs);
 	end = rd_up(final, ring->lbs);
-	buf = kr_zalloc(end - first);
+	/* every byte below is written: no zeroing of the whole buffer */
+	buf = kr_malloc(end - first);
 	if (!buf) {
 		kr_free(pos);
 		return -ENOMEM;
@@ -205,19 +206,25 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 				   ring->head;
 		u64 rem = ring->size - prev_end % ring->size;
 
+		u8 *rec = buf + (pos[i] - first);
+
 		/* a wrap skipped rem bytes: mark them as a pad if it fits */
-		if (pos[i] != prev_end && rem >= KRAFT_DL_REC_HDR)
-			put_header(buf + (prev_end - first), ring->salt, 0, 0,
-				   REC_PAD,
-				   rem - KRAFT_DL_REC_HDR, NULL);
-		put_header(buf + (pos[i] - first), ring->salt, e[i].index,
-			   e[i].term,
+		if (pos[i] != prev_end) {
+			memset(buf + (prev_end - first), 0, rem);
+			if (rem >= KRAFT_DL_REC_HDR)
+				put_header(buf + (prev_end - first), ring->salt,
+					   0, 0, REC_PAD,
+					   rem - KRAFT_DL_REC_HDR, NULL);
+		}
+		put_header(rec, ring->salt, e[i].index, e[i].term,
 			   e[i].type, e[i].len, e[i].data);
 		if (e[i].len)
-			memcpy(buf + (pos[i] - first) + KRAFT_DL_REC_HDR,
-			       e[i].data, e[i].len);
+			memcpy(rec + KRAFT_DL_REC_HDR, e[i].data, e[i].len);
+		memset(rec + KRAFT_DL_REC_HDR + e[i].len, 0,
+		       kraft_dl_rec_len(e[i].len) - KRAFT_DL_REC_HDR - e[i].len);
 		ring->offs[ring->n + i] = pos[i];
 	}
+	memset(buf + (final - first), 0, end - final);
 	kr_free(pos);
 	/* split where the ring wraps; blocks never straddle it */
 	len0 = end - first;

@@ -10,7 +10,10 @@
  *
  * An operation that errs (timeout, node down) is recorded as "unknown":
  * it may or may not have taken effect. The client then moves to the next
- * node's device (the /dev/kraftN there are at that moment). Times are CLOCK_MONOTONIC microseconds, shared by every client
+ * node's device (the /dev/kraftN there are at that moment). A write
+ * cancelled with ECANCELED is recorded as failed (the module says it was
+ * not made; lincheck holds it to that). Times are CLOCK_MONOTONIC
+ * microseconds, shared by every client
  * of a guest. Exit: 0, or 2 on bad usage.
  */
 #define _GNU_SOURCE
@@ -151,6 +154,11 @@ int main(int argc, char **argv)
 		else
 			fprintf(f, ",\"rev\":null");
 		fprintf(f, ",\"call\":%" PRIu64 ",\"ret\":", call);
+		if (err == ECANCELED) {	/* surely not made: a failure */
+			fprintf(f, "%" PRIu64 ",\"status\":\"fail\",\"result\":null}\n",
+				now_us());
+			continue;
+		}
 		if (err) {
 			fprintf(f, "null,\"status\":\"unknown\",\"result\":null}\n");
 			reopen();	/* try another node */

@@ -73,6 +73,18 @@ static void free_log(struct sim_node *nd)
 	nd->n_log = 0;
 }
 
+/* The core of an odd-numbered node reads snapshot chunks back from here. */
+static int read_snapshot(void *arg, u64 index, u64 off, void *buf, u32 len)
+{
+	struct sim_node *nd = arg;
+
+	if (index != nd->snap.index || off > nd->snap.len ||
+	    len > nd->snap.len - off)
+		return -ESTALE;
+	memcpy(buf, nd->snap.data + off, len);
+	return 0;
+}
+
 static int node_start(struct sim *s, struct sim_node *nd,
 		      const struct kraft_conf *initial)
 {
@@ -87,6 +99,10 @@ static int node_start(struct sim *s, struct sim_node *nd,
 	cfg.max_msg_bytes = 64 + sim_rand(s, 512);
 	cfg.max_inflight = 4;
 	cfg.initial = *initial;
+	if (nd->id & 1) {
+		cfg.read_snapshot = read_snapshot;
+		cfg.snap_arg = nd;
+	}
 	if (nd->snap.index)
 		rs.snapshot = &nd->snap;
 	rs.entries = nd->log;

@@ -28,8 +28,12 @@ cluster-debian debian 5 cluster
 cluster-debug debug 5 cluster
 uapi-debian debian 1 uapi
 uapi-debug debug 1 uapi
-diskfault debug 1 diskfault"
-make -s selftests >/dev/null || echo "not ok - building the selftests"
+diskfault debug 1 diskfault
+full debian 0 full
+failslab debug 3 failslab
+wirefuzz-debug debug 2 wirefuzz
+apifuzz-debug debug 3 apifuzz"
+make -s selftests kraft-wirefuzz kraft-apifuzz >/dev/null || echo "not ok - building the selftests and the fuzzers"
 while read -r k kernel disks script; do
 	tests/vm/run --kernel "$kernel" --disks "$disks" --disk-mb 64 -- \
 		"tests/vm/guest/$script.sh" </dev/null >/tmp/kraft-vm-$k.log 2>&1

@@ -172,6 +172,80 @@ static void kraft_snapshot_catch_up(struct kunit *test)
 	tc_free(c);
 }
 
+/* The host's durable copy of a snapshot, for cores given a reader. */
+struct snap_store {
+	u64 index;
+	const char *data;
+	u32 len;
+	u32 reads;
+	bool fail;
+};
+
+static int snap_store_read(void *arg, u64 index, u64 off, void *buf, u32 len)
+{
+	struct snap_store *ss = arg;
+
+	if (ss->fail || index != ss->index || off > ss->len ||
+	    len > ss->len - off)
+		return -ESTALE;
+	memcpy(buf, ss->data + off, len);
+	ss->reads++;
+	return 0;
+}
+
+/*
+ * With a reader, a core keeps no copy of its snapshot: the chunks it sends
+ * are read back from the host (kmod/store.c reads them from the device).
+ * A failed read sends nothing; the next heartbeat tries again.
+ */
+static void kraft_snapshot_read_back(struct kunit *test)
+{
+	struct tc_cluster *c = tc_new(3, 3, true, true);
+	struct snap_store ss = { 0 };
+	struct kraft_status st;
+	u32 size = 3000, i;
+	char *data = kunit_kzalloc(test, size, GFP_KERNEL);
+	struct tc_node *n3;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	c->base.read_snapshot = snap_store_read;
+	c->base.snap_arg = &ss;
+	for (i = 1; i <= 3; i++)
+		KUNIT_ASSERT_EQ(test, tc_restart(c, i), 0);
+	KUNIT_ASSERT_EQ(test, tc_elect(c, 1), 0);
+	KUNIT_ASSERT_EQ(test, tc_propose(c, 1, "p"), 0);
+	tc_status(c, 1, &st);
+	/* where a leader's proposal landed; a follower cannot know */
+	KUNIT_EXPECT_EQ(test, kraft_raft_proposed_at(tc_node(c, 1)->r),
+			st.last_index);
+	KUNIT_EXPECT_EQ(test, kraft_raft_proposed_at(tc_node(c, 2)->r), 0);
+	tc_isolate(c, 3);
+	for (i = 0; i < 10; i++)
+		KUNIT_ASSERT_EQ(test, tc_propose(c, 1, "s"), 0);
+	tc_run(c);
+	for (i = 0; i < size; i++)
+		data[i] = (char)(i * 13);
+	KUNIT_ASSERT_EQ(test, kraft_raft_snapshot(tc_node(c, 1)->r, data,
+						  size), 0);
+	tc_status(c, 1, &st);
+	ss.index = st.snap_index;
+	ss.data = data;
+	ss.len = size;
+	ss.fail = true;		/* the first attempts find nothing */
+	tc_heal(c);
+	tc_tick_all(c, 4);
+	KUNIT_EXPECT_EQ(test, tc_node(c, 3)->last_snap_restored, 0);
+	ss.fail = false;
+	tc_tick_all(c, 10);
+	n3 = tc_node(c, 3);
+	KUNIT_EXPECT_EQ(test, n3->last_snap_restored, st.snap_index);
+	KUNIT_EXPECT_GE(test, ss.reads, size / 1024);
+	KUNIT_ASSERT_EQ(test, n3->snap.len, size);
+	KUNIT_EXPECT_EQ(test, memcmp(n3->snap.data, data, size), 0);
+	tc_free(c);
+}
+
 static void kraft_membership_learner_promotion(struct kunit *test)
 {
 	struct tc_cluster *c = tc_new(4, 3, true, true);
@@ -349,6 +423,7 @@ static struct kunit_case kraft_features_cases[] = {
 	KUNIT_CASE(kraft_read_index_lease),
 	KUNIT_CASE(kraft_transfer_leader),
 	KUNIT_CASE(kraft_snapshot_catch_up),
+	KUNIT_CASE(kraft_snapshot_read_back),
 	KUNIT_CASE(kraft_membership_learner_promotion),
 	KUNIT_CASE(kraft_membership_joint),
 	KUNIT_CASE(kraft_membership_auto_leave),

@@ -5,7 +5,8 @@
 # node's device (fail_make_request) make the node fail safe: writes are
 # refused, status says so, the kernel log says why; then it goes down and
 # the module unloads without a splat or a leak (the harness checks both).
-# Also: data survives a module reload. Prints TAP.
+# A failed hard-state write alone fails it safe as well, and the node comes
+# back from its disk. Also: data survives a module reload. Prints TAP.
 . "$(dirname "$0")/tap.sh"
 export KRAFTCTL_TIMEOUT_MS=3000
 fi=/sys/kernel/debug/fail_make_request
@@ -19,6 +20,26 @@ check "reload: down, rmmod, modprobe, up" sh -c 'kraftctl down kraft0 && rmmod k
 	modprobe kraft && kraftctl up /dev/vdb >/dev/null'
 check "the data survived the reload" sh -c \
 	'i=0; until kraftctl get b >/tmp/o 2>/dev/null; do i=$((i+1)); [ $i -lt 20 ] || exit 1; sleep 0.2; done; grep -qx 2 /tmp/o'
+# A failed hard-state write: fail_make_request lets 4 KiB of
+# writes through ("space": a bio passes while it is smaller than what is
+# left) and fails the next one. A put writes its entry (one block)
+# first, then the hard state with the new commit index.
+check "let one entry's write through, fail the next (a put's hard state)" sh -c \
+	"echo 1 >/sys/block/vdb/make-it-fail && echo 4097 >$fi/space &&
+	 echo 1 >$fi/times && echo 100 >$fi/probability && echo 0 >$fi/verbose"
+check "the put is not acknowledged; the node fails safe" sh -c \
+	'kraftctl put hs 1; [ $? != 0 ] &&
+	 kraftctl -o json status | grep -q "\"failed\":true"'
+check "the failed write was a hard-state slot (block 1 or 2)" sh -c \
+	'dmesg | grep -E "vdb: write at byte (4096|8192) failed" &&
+	 dmesg | grep -q "kraft0: persisting failed.*stops acknowledging"'
+check "stop injecting; down and up again from the disk" sh -c "
+	echo 0 >$fi/probability && echo 0 >$fi/space &&
+	echo 0 >/sys/block/vdb/make-it-fail && dmesg -c >/dev/null &&
+	kraftctl down kraft0 && kraftctl up /dev/vdb >/dev/null"
+check "acknowledged data survived; the node serves again" sh -c \
+	'i=0; until kraftctl put after-hs 1 >/dev/null 2>&1; do i=$((i+1)); [ $i -lt 20 ] || exit 1; sleep 0.2; done
+	 kraftctl get b | grep -qx 2'
 check "inject I/O errors on the device" sh -c "echo 1 >/sys/block/vdb/make-it-fail &&
 	echo 100 >$fi/probability && echo -1 >$fi/times && echo 0 >$fi/verbose"
 check "a write now fails" sh -c 'kraftctl put c 3; [ $? != 0 ]'

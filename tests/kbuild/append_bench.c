@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * append_bench.c - kraft_append_bench.ko, the append benchmark of issue 4
+ * (tests/vm/guest/append.sh runs it; never installed). Loaded with
+ * device=PATH it opens that device with kmod/store.c, and for 128-byte
+ * and 4 KiB entries in batches of 1, 16, 64 and 256 it times
+ *
+ *  - kraft: kraft_store_append() of one batch (records with their
+ *    headers and CRC32C, one FUA write, two at the ring's wrap), and
+ *  - raw: one FUA write of the batch's payload alone, rounded up to the
+ *    logical block, at the same place (kmod/disk.c, the same bio path),
+ *
+ * and prints one line a case, "kraft-append: {json}", in the kernel log:
+ * batches and payload MB/s each way and their ratio. Loading then fails
+ * with -ECANCELED on purpose, so that nothing stays loaded. Only a device
+ * that kraftctl init formatted for the cluster "append-bench" is used:
+ * anything else is refused untouched.
+ */
+#include <linux/module.h>
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "store.h"
+
+static char *device;
+module_param(device, charp, 0444);
+MODULE_PARM_DESC(device, "a device formatted with kraftctl init --cluster append-bench");
+
+#define BENCH_CLUSTER	"append-bench"
+#define BENCH_BYTES	(4u << 20)	/* payload a case writes, about */
+
+struct bench {
+	struct kraft_store s;
+	struct kraft_entry *e;
+	u8 *payload;
+	u64 next;	/* next index to append */
+};
+
+/* Append @n entries of @size bytes, making room by dropping old ones. */
+static int append_batch(struct bench *b, u32 n, u32 size)
+{
+	u64 need = 2ull * n * kraft_dl_rec_len(size);
+	u32 i;
+
+	if (kraft_dl_ring_free_bytes(&b->s.ring) < need)
+		kraft_dl_ring_compact(&b->s.ring, b->next - 1);
+	for (i = 0; i < n; i++) {
+		b->e[i].index = b->next + i;
+		b->e[i].term = 1;
+		b->e[i].type = KRAFT_ENTRY_NORMAL;
+		b->e[i].len = size;
+		b->e[i].data = b->payload;
+	}
+	b->next += n;
+	return kraft_store_append(&b->s, b->e, n);
+}
+
+static int run_case(struct bench *b, u32 size, u32 batch)
+{
+	u32 len = round_up(size * batch, b->s.sb.lbs);
+	u32 iters = clamp_t(u32, BENCH_BYTES / (size * batch), 32, 2000);
+	u64 base = b->s.sb.ring_start * KRAFT_DL_BLOCK, off = 0;
+	u64 t_kraft, t_raw, mb = (u64)size * batch * iters;
+	ktime_t t0;
+	u32 i;
+	int err = 0;
+
+	t0 = ktime_get();
+	for (i = 0; i < iters && !err; i++)
+		err = append_batch(b, batch, size);
+	t_kraft = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	t0 = ktime_get();
+	for (i = 0; i < iters && !err; i++) {
+		if (off + len > b->s.ring.size)
+			off = 0;
+		err = kraft_disk_write(&b->s.disk, base + off, b->payload, len,
+				       KRAFT_DISK_FUA);
+		off += len;
+	}
+	t_raw = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	if (err)
+		return err;
+	/* payload MB/s as integers scaled by 1000: no floating point here */
+	pr_info("kraft-append: {\"entry_size\":%u,\"batch\":%u,\"batches\":%u,\"kraft_us_per_batch\":%llu,\"raw_us_per_write\":%llu,\"kraft_mb_s\":%llu.%03llu,\"raw_mb_s\":%llu.%03llu,\"ratio\":%llu.%03llu}\n",
+		size, batch, iters, t_kraft / iters / 1000, t_raw / iters / 1000,
+		mb * 1000 / t_kraft, mb * 1000000 / t_kraft % 1000,
+		mb * 1000 / t_raw, mb * 1000000 / t_raw % 1000,
+		t_raw / t_kraft, t_raw * 1000 / t_kraft % 1000);
+	return 0;
+}
+
+static int __init kraft_append_bench_init(void)
+{
+	static const u32 sizes[] = { 128, 4096 }, batches[] = { 1, 16, 64, 256 };
+	struct kraft_dl_state st;
+	const char *why = "";
+	struct bench *b;
+	u32 i, j;
+	int err;
+
+	if (!device)
+		return -EINVAL;
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	b->e = kcalloc(256, sizeof(*b->e), GFP_KERNEL);
+	b->payload = vzalloc(256 * 4096);
+	err = -ENOMEM;
+	if (!b->e || !b->payload)
+		goto out;
+	memset(b->payload, 'k', 256 * 4096);
+	err = kraft_store_open(&b->s, device, b, &st, &why);
+	if (err) {
+		pr_err("kraft-append: %s: cannot open (%d) %s\n", device, err, why);
+		goto out;
+	}
+	b->next = st.snap.index + st.n_entries + 1;
+	if (strcmp(st.sb.cluster, BENCH_CLUSTER)) {
+		pr_err("kraft-append: %s is not formatted for cluster " BENCH_CLUSTER "; untouched\n",
+		       device);
+		err = -EPERM;
+	}
+	kraft_dl_state_free(&st);
+	for (i = 0; !err && i < ARRAY_SIZE(sizes); i++)
+		for (j = 0; !err && j < ARRAY_SIZE(batches); j++)
+			err = run_case(b, sizes[i], batches[j]);
+	kraft_store_close(&b->s);
+	if (!err)
+		err = -ECANCELED;	/* done: do not stay loaded */
+out:
+	vfree(b->payload);
+	kfree(b->e);
+	kfree(b);
+	return err;
+}
+module_init(kraft_append_bench_init);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kraft: append benchmark of the on-disk log (test only)");
