@@ -3,7 +3,8 @@
  * store.c - a node's durable state on its device. Opening recovers it
  * (kmod/core/recover.c); appends, hard-state and snapshot writes are
  * planned by the core (layout.c, ring.c) and written here with FUA, so
- * each call returns only once what it wrote is on stable media. A failed
+ * each call returns only once what it wrote is on stable media (a hard
+ * state that changes only the commit index goes without). A failed
  * write leaves the disk failed (kmod/disk.c): nothing later is written or
  * acknowledged. Called from the node's event loop only; no locks.
  */
@@ -64,7 +65,8 @@ static int store_read(void *ctx, u64 off, void *buf, u32 len)
  * @s: the store to fill in
  * @path: the device
  * @holder: the exclusive holder
- * @st: what was recovered (free with kraft_dl_state_free())
+ * @st: what was recovered (free with kraft_dl_state_free(); freed here on
+ *	error)
  * @why: set to a reason (a static string) when the device is refused
  *
  * Return: 0, -EBUSY (in use), -ENODATA (no kraft superblock),
@@ -93,6 +95,13 @@ int kraft_store_open(struct kraft_store *s, const char *path, void *holder,
 		*why = "the device's geometry changed since init";
 		goto fail;
 	}
+	/*
+	 * What recovery read may still sit in the device's volatile cache:
+	 * flush it, as later writes leave the slot it came from alone.
+	 */
+	err = kraft_disk_flush(&s->disk);
+	if (err)
+		goto fail;
 	s->sb = st->sb;
 	s->hs = st->hs;
 	s->hs_slot = st->hs_slot;
@@ -107,6 +116,7 @@ int kraft_store_open(struct kraft_store *s, const char *path, void *holder,
 	st->tail = NULL;
 	return 0;
 fail:
+	kraft_dl_state_free(st);	/* a refused device's partial state */
 	kraft_disk_close(&s->disk);
 	return err;
 }
@@ -173,21 +183,30 @@ int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 	return err;
 }
 
-static int write_block(struct kraft_store *s, u64 blk, const u8 *buf)
+static int write_block(struct kraft_store *s, u64 blk, const u8 *buf,
+		       unsigned int flags)
 {
 	return kraft_disk_write(&s->disk, blk * KRAFT_DL_BLOCK, buf,
-				KRAFT_DL_BLOCK, KRAFT_DISK_FUA);
+				KRAFT_DL_BLOCK, flags);
 }
 
 /**
- * kraft_store_save_hs() - make term, vote and commit durable
+ * kraft_store_save_hs() - write term, vote and commit
  * @s: the store
  * @term: current term
  * @vote: vote in @term
  * @commit: commit index
  *
- * The record of the log's first live entry goes along. Return: 0, -EIO,
- * -ENOMEM.
+ * The record of the log's first live entry goes along. Every write goes
+ * to the slot not holding the newest durable state. A change of term,
+ * vote or first entry is written with FUA and that slot then holds the
+ * newest durable state. A change of the commit index alone is written
+ * without FUA, as etcd's WAL leaves it unsynced: Raft does not need it
+ * durable (a leader learns it again), and the other slot still holds the
+ * same term, vote and first entry if the write is lost or torn. The next
+ * FUA write of a slot such a write went to flushes first, so that the
+ * older write cannot reach the media after it.
+ * Return: 0, -EIO, -ENOMEM.
  */
 int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote, u64 commit)
 {
@@ -196,6 +215,9 @@ int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote, u64 commit)
 		.commit = commit, .start_off = s->ring.start_off,
 		.start_index = s->ring.start_index,
 	};
+	bool sync = term != s->hs.term || vote != s->hs.vote ||
+		    hs.start_off != s->hs.start_off ||
+		    hs.start_index != s->hs.start_index;
 	u8 *blk;
 	int err;
 
@@ -205,12 +227,16 @@ int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote, u64 commit)
 	if (!blk)
 		return -ENOMEM;
 	kraft_dl_hs_encode(&hs, kraft_dl_salt(&s->sb), blk);
-	err = write_block(s, 1 + (s->hs_slot ^ 1), blk);
+	err = write_block(s, 1 + (s->hs_slot ^ 1), blk, !sync ? 0 :
+			  s->hs_unsynced ? KRAFT_DISK_FUA | KRAFT_DISK_PREFLUSH :
+			  KRAFT_DISK_FUA);
 	kfree(blk);
 	if (err)
 		return err;
 	s->hs = hs;
-	s->hs_slot ^= 1;
+	if (sync)
+		s->hs_slot ^= 1;
+	s->hs_unsynced = !sync;
 	return 0;
 }
 
@@ -251,7 +277,7 @@ int kraft_store_save_snapshot(struct kraft_store *s,
 			       KRAFT_DISK_FUA);
 	if (!err) {
 		kraft_dl_snap_encode(&h, kraft_dl_salt(&s->sb), buf);
-		err = write_block(s, blk, buf);
+		err = write_block(s, blk, buf, KRAFT_DISK_FUA);
 	}
 	kvfree(buf);
 	if (err)

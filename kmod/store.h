@@ -15,7 +15,9 @@
  * @sb: its superblock
  * @ring: where the log's records are
  * @hs: the hard state last written
- * @hs_slot: the slot it is in
+ * @hs_slot: the slot holding the newest durable hard state (the same term,
+ *	vote and first entry as @hs; writes go to the other slot)
+ * @hs_unsynced: @hs was written without FUA and not flushed since
  * @snap_seq: sequence of the newest snapshot
  * @snap_slot: the slot it is in
  * @snap_index: per slot, the index of the snapshot in it (0: none known)
@@ -28,6 +30,7 @@ struct kraft_store {
 	struct kraft_dl_ring ring;
 	struct kraft_dl_hs hs;
 	int hs_slot;
+	bool hs_unsynced;
 	u64 snap_seq;
 	int snap_slot;
 	u64 snap_index[2];

@@ -36,3 +36,19 @@ $(USER_OUT)/kraft-apifuzz: tests/fault/kraft-apifuzz.c include/uapi/linux/kraft.
 
 .PHONY: kraft-apifuzz
 kraft-apifuzz: $(USER_OUT)/kraft-apifuzz
+
+# the dm-log-writes replayer for crash states (tests/fault/kraft-replay.c)
+$(USER_OUT)/kraft-replay: tests/fault/kraft-replay.c
+	@mkdir -p $(@D)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -o $@ $<
+
+.PHONY: kraft-replay
+kraft-replay: $(USER_OUT)/kraft-replay
+
+# the writer of the power-cut test (tests/fault/kraft-crashload.c)
+$(USER_OUT)/kraft-crashload: tests/fault/kraft-crashload.c include/uapi/linux/kraft.h
+	@mkdir -p $(@D)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Iinclude/uapi -o $@ $<
+
+.PHONY: kraft-crashload
+kraft-crashload: $(USER_OUT)/kraft-crashload

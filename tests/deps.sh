@@ -9,7 +9,7 @@ set -euo pipefail
 PKGS="build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
       gzip xz-utils rsync python3 pkg-config qemu-system-x86 busybox-static
       iproute2 nftables libnl-genl-3-dev libmnl-dev linux-headers-amd64
-      linux-source-6.1 clang libclang-rt-14-dev valgrind groff-base"
+      linux-source-6.1 clang libclang-rt-14-dev valgrind groff-base dmsetup"
 [ "${1:-}" = bench ] &&
 	PKGS+=" etcd-server etcd-client libnghttp2-dev gnuplot-nox e2fsprogs"
 

@@ -45,7 +45,7 @@ static uint64_t rng;
 static struct sockaddr_in addr;
 static char cluster[NAME_MAX_LEN];
 static uint64_t as_id, to_id;
-static unsigned long n_frames, n_handshakes, n_closed;
+static unsigned long n_frames, n_handshakes, n_closed, stalls;
 
 static uint64_t rnd(uint64_t n)
 {
@@ -70,10 +70,13 @@ static void put64(uint8_t *p, uint64_t v)
 static int dial(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	/* a node that stops reading must not stop the fuzzer's clock */
+	struct timeval tv = { .tv_sec = 2 };
 
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
 		close(fd);
 		return -1;
@@ -88,6 +91,8 @@ static int send_all(int fd, const void *buf, size_t len)
 	while (len) {
 		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
 
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			stalls++;
 		if (n <= 0)
 			return -1;
 		p += n;
@@ -326,7 +331,7 @@ int main(int argc, char **argv)
 			n_closed++;
 		close(fd);
 	}
-	printf("wirefuzz: %lu frames, %lu handshakes as member %" PRIu64 ", %lu connections closed by the node\n",
-	       n_frames, n_handshakes, as_id, n_closed);
+	printf("wirefuzz: %lu frames, %lu handshakes as member %" PRIu64 ", %lu connections closed by the node, %lu sends stalled 2 s\n",
+	       n_frames, n_handshakes, as_id, n_closed, stalls);
 	return 0;
 }

@@ -1,8 +1,17 @@
 #!/bin/bash
-# checkpatch.pl (from the linux-source-6.1 tree of the debug kernel) over
+# checkpatch.pl (from linux-source-6.1, unpacked once into the cache) over
 # every kernel and core source file and the UAPI header: one test a file.
 set -u
-src=$(ls -d /var/tmp/kraft-cache/debug-*/src | head -1)
+cache=${KRAFT_CACHE:-/var/tmp/kraft-cache}
+src=$cache/checkpatch-$(dpkg-query -W -f='${Version}' linux-source-6.1)
+if [ ! -f "$src/.done" ]; then
+	rm -rf "$src" && mkdir -p "$src" &&
+	tar -xf "$(ls /usr/src/linux-source-6.1.tar.* | head -1)" -C "$src" \
+		--strip-components=1 linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch &&
+	touch "$src/.done"
+fi
 cp=$src/scripts/checkpatch.pl
 pass=0
 fail=0

@@ -32,8 +32,9 @@ diskfault debug 1 diskfault
 full debian 0 full
 failslab debug 3 failslab
 wirefuzz-debug debug 2 wirefuzz
-apifuzz-debug debug 3 apifuzz"
-make -s selftests kraft-wirefuzz kraft-apifuzz >/dev/null || echo "not ok - building the selftests and the fuzzers"
+apifuzz-debug debug 3 apifuzz
+crash-debug debug 4 crash"
+make -s selftests kraft-wirefuzz kraft-apifuzz kraft-replay kraft-crashload >/dev/null || echo "not ok - building the selftests and the fuzzers"
 while read -r k kernel disks script; do
 	tests/vm/run --kernel "$kernel" --disks "$disks" --disk-mb 64 -- \
 		"tests/vm/guest/$script.sh" </dev/null >/tmp/kraft-vm-$k.log 2>&1
