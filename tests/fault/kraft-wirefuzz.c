@@ -126,16 +126,32 @@ static int send_frame(int fd, uint8_t type, const uint8_t *payload,
 	return err;
 }
 
-/* Read whatever the node sends for up to @ms; 0 while it is open. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Read whatever the node sends within @ms; 0 while it is open. Bounded by
+ * the clock, not by quiet: a leader sends heartbeats to member 3 for as
+ * long as the connection lasts.
+ */
 static int drain(int fd, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	long long end = now_ms() + ms, left;
 	uint8_t buf[4096];
 
-	while (poll(&p, 1, ms) > 0) {
+	do {
+		left = end - now_ms();
+		if (poll(&p, 1, left > 0 ? (int)left : 0) <= 0)
+			break;
 		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) <= 0)
 			return -1;
-	}
+	} while (left > 0);
 	return 0;
 }
 
