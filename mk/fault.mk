@@ -9,13 +9,15 @@ $(USER_OUT)/kraft-client: tests/fault/kraft-client.c include/uapi/linux/kraft.h
 kraft-client: $(USER_OUT)/kraft-client
 lincheck: $(USER_OUT)/lincheck
 
-# make torture DURATION=MINUTES [KERNEL=debug] [NODES=3]: schedules of
-# 20 s until DURATION is spent (about a minute each with set-up).
+# make torture DURATION=MINUTES [KERNEL=debug] [NODES=3] [VMS=3]: schedules
+# of 20 s until DURATION is spent (about a minute each with set-up; VMS=3:
+# clusters across 3 guests with power cuts, about three minutes each).
 DURATION	?= 10
 NODES		?= 3
 torture: deps
 	@tests/fault/run --kernel $(or $(filter debug,$(KERNEL)),debian) \
-		--nodes $(NODES) --seconds 20 1 $(DURATION)
+		--nodes $(NODES) $(if $(filter 3,$(VMS)),--vms 3) --seconds 20 \
+		1 $(DURATION)
 
 # the wire-protocol fuzzer (tests/fault/kraft-wirefuzz.c): the core's own
 # message codec, built plain like kraft-client

@@ -9,7 +9,8 @@ expect() {
 	shift 2
 	"$@" >/tmp/kraft-vm-self.log 2>&1
 	local rc=$?
-	if { [ "$want" = 0 ] && [ $rc = 0 ]; } || { [ "$want" != 0 ] && [ $rc != 0 ]; }; then
+	# WANT: 0, 1 (any failure) or an exact status
+	if [ $rc = "$want" ] || { [ "$want" = 1 ] && [ $rc != 0 ]; }; then
 		echo "ok - $desc (exit $rc)"
 		pass=$((pass + 1))
 	else
@@ -53,5 +54,11 @@ expect "harness: a kernel WARN fails the run (debian)" 1 \
 	tests/vm/run --kernel debian -- modprobe kraft_splat
 expect "harness: a kernel WARN fails the run (debug)" 1 \
 	tests/vm/run --kernel debug -- modprobe kraft_splat
+expect "harness: --vms 2, a command on the second guest" 0 \
+	tests/vm/run --kernel debian --vms 2 -- sh -c \
+	'[ "$(kraft-vm 2 hostname)" = kraft-vm2 ] && kraft-vm 2 --powercut &&
+	 kraft-vm 2 --wait 120 && kraft-vm 2 "exit 3"; [ $? = 3 ]'
+expect "harness: a kernel WARN on the second guest fails the run (126)" 126 \
+	tests/vm/run --kernel debian --vms 2 -- kraft-vm 2 modprobe kraft_splat
 echo "SUITE vm: $pass passed, $fail failed"
 [ "$fail" = 0 ]

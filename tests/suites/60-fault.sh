@@ -1,19 +1,21 @@
 #!/bin/bash
 # Fault schedules against real clusters (tests/fault/run): a short
 # fixed-seed set, 3 nodes on the Debian kernel and on the debug kernel
-# (KASAN, lockdep, kmemleak), every history checked for linearizability.
+# (KASAN, lockdep, kmemleak), and 3 nodes on 3 debug guests with power
+# cuts; every history checked for linearizability.
 # `make torture DURATION=N` runs as many as asked.
 set -u
 pass=0
 fail=0
-for run in "debian 1 3" "debug 101 102"; do
+for run in "debian 1 3 1 15" "debug 101 102 1 15" "debug 201 201 3 40"; do
 	set -- $run
-	tests/fault/run --kernel "$1" --nodes 3 --seconds 15 --per-guest 3 \
-		"$2" "$3" >/tmp/kraft-fault-$1.log 2>&1
-	grep -E '^(not )?ok |^# results' /tmp/kraft-fault-$1.log | sed "s/^/[$1] /"
-	line=$(grep '^SUITE fault:' /tmp/kraft-fault-$1.log)
+	log=/tmp/kraft-fault-$1-$4.log
+	tests/fault/run --kernel "$1" --nodes 3 --seconds "$5" --per-guest 3 \
+		--vms "$4" "$2" "$3" >"$log" 2>&1
+	grep -E '^(not )?ok |^# results' "$log" | sed "s/^/[$1 vms=$4] /"
+	line=$(grep '^SUITE fault:' "$log")
 	if [ -z "$line" ]; then
-		tail -20 /tmp/kraft-fault-$1.log
+		tail -20 "$log"
 		fail=$((fail + 1))
 		continue
 	fi
