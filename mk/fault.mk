@@ -54,3 +54,12 @@ $(USER_OUT)/kraft-crashload: tests/fault/kraft-crashload.c include/uapi/linux/kr
 
 .PHONY: kraft-crashload
 kraft-crashload: $(USER_OUT)/kraft-crashload
+
+# make load MINUTES=N: a 3-node cluster under 64 clients for N minutes on
+# the Debian kernel; kernel memory must stay flat and come back after
+# rmmod (tests/vm/guest/load.sh; make check runs one minute)
+MINUTES		?= 10
+.PHONY: load
+load: deps
+	@tests/vm/run --disks 3 --disk-mb 64 --timeout $$(($(MINUTES) * 60 + 300)) \
+		-- tests/vm/guest/load.sh $$(($(MINUTES) * 60))

@@ -31,6 +31,7 @@ uapi-debian debian 1 uapi
 uapi-debug debug 1 uapi
 diskfault debug 1 diskfault
 full debian 0 full
+load debian 3 load
 failslab debug 3 failslab
 wirefuzz-debug debug 2 wirefuzz
 apifuzz-debug debug 3 apifuzz
