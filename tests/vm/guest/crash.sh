@@ -24,8 +24,9 @@ KEYS=12
 SECTORS=1536
 
 # tests/fault/kraft-crashload writes put I as key k(I mod KEYS), value "I:"
-# and 1000 + I * 53 mod 3000 x's, and marks the log with put-I once the
-# put is acknowledged
+# and vlen(I) x's, and marks the log with put-I once the put is
+# acknowledged; vlen for the awk programs below, as kraft-crashload.c has it
+VLEN='function vlen(i) { return 1000 + i * 53 % 3000 }'
 workload() {
 	$load lw 1 $((PUTS / 3)) $KEYS &&
 	kraftctl snapshot >/dev/null &&
@@ -48,7 +49,7 @@ check "down" kraftctl down kraft0
 check "the ring wrapped; a snapshot compacted it" sh -c \
 	"kraftctl dump /dev/mapper/lw >/tmp/dump; head -8 /tmp/dump
 	 w=\$(sed -n 's/.*next write at ring offset \([0-9]*\).*/\\1/p' /tmp/dump)
-	 sum=\$(awk -v n=$PUTS 'BEGIN { for (i = 1; i <= n; i++) s += 1000 + i * 53 % 3000; print s }')
+	 sum=\$(awk -v n=$PUTS '$VLEN BEGIN { for (i = 1; i <= n; i++) s += vlen(i); print s }')
 	 echo \"next write at \$w, \$sum bytes of values\"
 	 [ -n \"\$w\" ] && [ \$w -lt \$sum ] && grep -q '^snapshot .* index [1-9]' /tmp/dump"
 check "the log-writes target removed" $dm remove lw
@@ -90,11 +91,11 @@ awk '$5 ~ /^put-/ { sub(/^put-/, "", $5); print $1, $5 }' /tmp/lw >/tmp/marks
 # state_ok ACKED: /tmp/state (KEY<TAB>VALUE) is exactly the first M puts,
 # ACKED <= M <= PUTS, each value whole
 state_ok() {
-	awk -F '\t' -v acked=$1 -v puts=$PUTS -v keys=$KEYS '
+	awk -F '\t' -v acked=$1 -v puts=$PUTS -v keys=$KEYS "$VLEN"'
 		$1 == "probe" { next }
 		{
 			split($2, v, ":"); i = v[1] + 0
-			if ($1 != "k" (i % keys) || length(v[2]) != 1000 + i * 53 % 3000 ||
+			if ($1 != "k" (i % keys) || length(v[2]) != vlen(i) ||
 			    v[2] !~ /^x*$/) { print "bad value for " $1 ": " substr($2, 1, 20); bad = 1 }
 			got[$1] = i
 			if (i > m) m = i
