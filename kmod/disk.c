@@ -12,8 +12,10 @@
  *
  * Fail safe: the first I/O error marks the disk failed; later writes
  * return -EIO at once, so a node never acknowledges anything after a
- * write that may be lost. Callers are the node's event loop only: no
- * locks are taken here.
+ * write that may be lost. Callers are the node's event loop and its
+ * snapshot writer (kmod/snapshot.c), at most one each at a time; nothing
+ * is shared between them but @failed (READ_ONCE/WRITE_ONCE: set once,
+ * never cleared while open) and the atomic error count. No locks.
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
@@ -71,10 +73,10 @@ static void kraft_disk_error(struct kraft_disk *d, const char *what, u64 off,
 			     int err)
 {
 	atomic64_inc(&d->errors);
-	if (!d->failed)
+	if (!READ_ONCE(d->failed))
 		pr_err("%pg: %s at byte %llu failed (%d); the node stops acknowledging\n",
 		       d->bdev, what, off, err);
-	d->failed = true;
+	WRITE_ONCE(d->failed, true);
 }
 
 static struct page *kraft_disk_page(const void *addr)
@@ -170,7 +172,7 @@ int kraft_disk_write(struct kraft_disk *d, u64 off, const void *buf,
 	if (!kraft_disk_aligned(d, off, len) ||
 	    (flags & ~(KRAFT_DISK_FUA | KRAFT_DISK_PREFLUSH)))
 		return -EINVAL;
-	if (d->failed)
+	if (READ_ONCE(d->failed))
 		return -EIO;
 	if (flags & KRAFT_DISK_FUA)
 		opf |= REQ_FUA;
@@ -192,7 +194,7 @@ int kraft_disk_flush(struct kraft_disk *d)
 {
 	int ret;
 
-	if (d->failed)
+	if (READ_ONCE(d->failed))
 		return -EIO;
 	ret = blkdev_issue_flush(d->bdev);
 	if (ret)

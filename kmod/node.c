@@ -32,11 +32,6 @@ DEFINE_MUTEX(kraft_nodes_lock);
 LIST_HEAD(kraft_nodes);
 static DEFINE_IDA(kraft_node_ida);
 
-static unsigned int snapshot_log_kb = 4096;
-module_param(snapshot_log_kb, uint, 0644);
-MODULE_PARM_DESC(snapshot_log_kb,
-		 "Take a snapshot once this many KiB of entries were applied since the last one (default 4096); also whenever the log fills half its ring");
-
 #define RX_FRAMES_MAX	8192	/* received frames waiting for the loop */
 #define TICKS_MAX	2	/* ticks the loop takes at once */
 #define KV_HISTORY	1024	/* events the state machine keeps for watches */
@@ -123,8 +118,6 @@ static void serve_get(struct kraft_node *n, struct kraft_req *req)
 	finish(req, 0);
 }
 
-static void maybe_snapshot(struct kraft_node *n, bool force);
-
 struct range_ctx {
 	struct kraft_req *req;
 	bool full;
@@ -203,12 +196,23 @@ static int ring_room(struct kraft_node *n, u32 len)
 	if (!kraft_raft_proposed_at(n->r) ||
 	    kraft_dl_ring_free_bytes(ring) >= need + n->proposed_bytes)
 		return 0;
-	maybe_snapshot(n, true);
+	kraft_snap_maybe(n, true);
 	if (kraft_dl_ring_free_bytes(ring) >= need + n->proposed_bytes)
 		return 0;
 	pr_info_ratelimited("%s: log full: writes refused until entries commit and a snapshot frees space\n",
 			    n->name);
 	return -ENOSPC;
+}
+
+static bool is_read(const struct kraft_req *req)
+{
+	return req->op == KRAFT_REQ_GET || req->op == KRAFT_REQ_RANGE;
+}
+
+static bool is_write(const struct kraft_req *req)
+{
+	return req->op == KRAFT_REQ_PUT || req->op == KRAFT_REQ_DEL ||
+	       req->op == KRAFT_REQ_CAS || req->op == KRAFT_REQ_CONF;
 }
 
 static void proposed(struct kraft_node *n, struct kraft_req *req, u32 len)
@@ -217,6 +221,8 @@ static void proposed(struct kraft_node *n, struct kraft_req *req, u32 len)
 	if (req->index) {
 		req->term = kraft_raft_term_at(n->r, req->index);
 		n->proposed_bytes += 2 * kraft_dl_rec_len(len);
+	} else {
+		req->term = kraft_raft_term(n->r);	/* forwarded */
 	}
 }
 
@@ -242,7 +248,7 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 	case KRAFT_REQ_TRANSFER:
 		return kraft_raft_transfer_leader(n->r, req->expect);
 	case KRAFT_REQ_SNAPSHOT:
-		maybe_snapshot(n, true);
+		kraft_snap_maybe(n, true);
 		finish(req, n->status.failed ? -EIO : 0);
 		return 0;
 	case KRAFT_REQ_WATCH:
@@ -254,6 +260,7 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 			serve_read(n, req);
 			return 0;
 		}
+		req->term = kraft_raft_term(n->r);
 		return kraft_raft_read_index(n->r, req->id);
 	}
 	cmd.op = req->op == KRAFT_REQ_PUT ? KRAFT_KV_PUT :
@@ -379,7 +386,8 @@ static void forget_indexes(struct kraft_node *n, u64 upto)
 			req->index = 0;
 }
 
-static void fail_node(struct kraft_node *n, const char *what, int err)
+/* An I/O error: the node stops acknowledging anything (fail safe). */
+void kraft_node_fail(struct kraft_node *n, const char *what, int err)
 {
 	pr_err("%s: %s failed (%d): the node stops acknowledging\n", n->name,
 	       what, err);
@@ -387,53 +395,6 @@ static void fail_node(struct kraft_node *n, const char *what, int err)
 	n->status.failed = true;
 	spin_unlock(&n->lock);
 	fail_all(n, &n->waiting, -EIO);
-}
-
-/*
- * A node's snapshot: the address book, then the state machine (see
- * kmod/core/addrbook.c). Return: 0 or -ENOMEM; *@data is kvmalloc'd.
- */
-static int encode_snapshot(struct kraft_node *n, u8 **data, u32 *len)
-{
-	u32 blen = kraft_book_encoded_len(&n->book), klen;
-	u8 *kv, *buf;
-	int err;
-
-	err = kraft_kv_snapshot(n->kv, &kv, &klen);
-	if (err)
-		return err;
-	buf = kvmalloc(blen + klen, GFP_KERNEL);
-	if (buf) {
-		kraft_book_encode(&n->book, buf);
-		memcpy(buf + blen, kv, klen);
-	}
-	kvfree(kv);
-	if (!buf)
-		return -ENOMEM;
-	*data = buf;
-	*len = blen + klen;
-	return 0;
-}
-
-/* Return: 0, or -EINVAL for a snapshot that is not a node's (nothing
- * changed then), or the state machine's error.
- */
-static int restore_snapshot(struct kraft_node *n, const u8 *data, u32 len)
-{
-	struct kraft_book *book;
-	u32 used;
-	int err;
-
-	book = kmalloc(sizeof(*book), GFP_KERNEL);
-	if (!book)
-		return -ENOMEM;
-	err = kraft_book_decode(data, len, book, &used);
-	if (!err)
-		err = kraft_kv_restore(n->kv, data + used, len - used);
-	if (!err)
-		n->book = *book;
-	kfree(book);
-	return err;
 }
 
 /* After a snapshot from the leader: dial whom the book names. */
@@ -445,41 +406,6 @@ static void sync_peers(struct kraft_node *n)
 		if (n->book.e[i].id != n->sb.node_id)
 			kraft_tp_set_peer(n->tp, n->book.e[i].id,
 					  n->book.e[i].addr);
-}
-
-static void maybe_snapshot(struct kraft_node *n, bool force)
-{
-	struct kraft_status st;
-	struct kraft_snapshot snap = { 0 };
-	u32 len;
-	int err;
-
-	kraft_raft_status(n->r, &st);
-	if (!force && n->applied_bytes < (u64)READ_ONCE(snapshot_log_kb) << 10 &&
-	    kraft_dl_ring_free_bytes(&n->store.ring) > n->store.ring.size / 2)
-		return;
-	if (st.applied <= st.snap_index)
-		return;
-	snap.index = st.applied;
-	snap.term = kraft_raft_term_at(n->r, st.applied);
-	snap.conf = st.conf;
-	err = encode_snapshot(n, &snap.data, &len);
-	if (err)
-		return;
-	snap.len = len;
-	err = kraft_store_save_snapshot(&n->store, &snap);
-	if (err == -EFBIG) {
-		/* nothing written: the log stays, and fills (-ENOSPC) */
-		pr_warn_ratelimited("%s: the state (%u bytes) outgrew the snapshot slots; the log cannot be compacted\n",
-				    n->name, len);
-	} else if (err) {
-		fail_node(n, "writing a snapshot", err);
-	} else {	/* -EBUSY inside a ready: the core compacts next time */
-		kraft_raft_snapshot(n->r, snap.data, snap.len);
-		n->applied_bytes = 0;
-		trace_kraft_snapshot(n->name, snap.index, snap.len, false);
-	}
-	kvfree(snap.data);
 }
 
 static void send_msgs(struct kraft_node *n, const struct kraft_ready *rd)
@@ -528,9 +454,11 @@ static void run_ready(struct kraft_node *n)
 		if (rd.msgs_early)
 			send_msgs(n, &rd);
 		if (rd.snapshot) {
-			err = kraft_store_save_snapshot(&n->store, rd.snapshot);
+			kraft_snap_wait(n);	/* its slot, then the leader's */
+			err = n->status.failed ? -EIO :
+			      kraft_store_save_snapshot(&n->store, rd.snapshot);
 			if (!err)
-				err = restore_snapshot(n, rd.snapshot->data,
+				err = kraft_snap_restore(n, rd.snapshot->data,
 						       rd.snapshot->len);
 			if (!err) {
 				n->applied_bytes = 0;
@@ -544,7 +472,7 @@ static void run_ready(struct kraft_node *n)
 		if (!err && rd.n_entries &&
 		    ring_need(rd.entries, rd.n_entries) >
 		    kraft_dl_ring_free_bytes(&n->store.ring))
-			maybe_snapshot(n, true);
+			kraft_snap_maybe(n, true);
 		if (!err && rd.n_entries) {
 			err = kraft_store_append(&n->store, rd.entries,
 						 rd.n_entries);
@@ -554,7 +482,7 @@ static void run_ready(struct kraft_node *n)
 			err = kraft_store_save_hs(&n->store, rd.hs.term,
 						  rd.hs.vote, rd.hs.commit);
 		if (err) {
-			fail_node(n, "persisting", err);
+			kraft_node_fail(n, "persisting", err);
 			return;
 		}
 		if (!rd.msgs_early)
@@ -582,8 +510,15 @@ static void run_ready(struct kraft_node *n)
 				 kraft_raft_term_at(n->r, req->index) != req->term)
 				/* displaced here; it may still commit elsewhere */
 				finish(req, -ETIMEDOUT);
-			else if ((req->op == KRAFT_REQ_GET ||
-			     req->op == KRAFT_REQ_RANGE) && req->have_index &&
+			else if (!req->index && req->term != st.term &&
+				 is_read(req) && !req->have_index)
+				/* asked of a leader that may be gone: not served */
+				finish(req, -ECANCELED);
+			else if (!req->index && req->term != st.term &&
+				 is_write(req))
+				/* forwarded to a leader that may be gone */
+				finish(req, -ETIMEDOUT);
+			else if (is_read(req) && req->have_index &&
 			    req->read_index <= st.applied)
 				serve_read(n, req);
 			else if (req->op == KRAFT_REQ_TRANSFER &&
@@ -592,7 +527,7 @@ static void run_ready(struct kraft_node *n)
 		}
 	}
 	if (!n->status.failed)
-		maybe_snapshot(n, false);
+		kraft_snap_maybe(n, false);
 }
 
 
@@ -702,7 +637,8 @@ static bool has_work(struct kraft_node *n)
 	spin_lock(&n->lock);
 	work = !list_empty(&n->incoming) || !list_empty(&n->rxq);
 	spin_unlock(&n->lock);
-	return work || atomic_read(&n->ticks) || kthread_should_stop();
+	return work || atomic_read(&n->ticks) || kraft_snap_ready(n) ||
+	       kthread_should_stop();
 }
 
 static int kraft_node_loop(void *arg)
@@ -727,6 +663,8 @@ static int kraft_node_loop(void *arg)
 		take_incoming(n, &pending);
 		if (!n->status.failed)
 			run_ready(n);
+		else if (kraft_snap_ready(n))
+			kraft_snap_wait(n);	/* a failed node drops it */
 		publish(n);
 		cond_resched();
 	}
@@ -858,7 +796,7 @@ static int start_core(struct kraft_node *n, const struct kraft_node_config *c,
 		kraft_book_set(&n->book, n->sb.peers[i].id,
 			       n->sb.peers[i].addr);
 	if (snap.index) {
-		err = restore_snapshot(n, snap.data, snap.len);
+		err = kraft_snap_restore(n, snap.data, snap.len);
 		if (err)
 			return err;
 	}
@@ -966,10 +904,13 @@ int kraft_node_up(const struct kraft_node_config *c, struct kraft_node **out,
 	err = kraft_kvdev_register(n);
 	if (err)
 		goto err_tp;
+	err = kraft_snap_init(n);
+	if (err)
+		goto err_dev;
 	n->loop = kthread_run(kraft_node_loop, n, "kraft/%s", n->name);
 	if (IS_ERR(n->loop)) {
 		err = PTR_ERR(n->loop);
-		goto err_dev;
+		goto err_snap;
 	}
 	hrtimer_init(&n->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	n->timer.function = kraft_node_tick;
@@ -981,6 +922,8 @@ int kraft_node_up(const struct kraft_node_config *c, struct kraft_node **out,
 	*out = n;
 	return 0;
 
+err_snap:
+	kraft_snap_stop(n);
 err_dev:
 	kraft_kvdev_unregister(n);
 err_tp:
@@ -1016,6 +959,7 @@ void kraft_node_down(struct kraft_node *n)
 	spin_unlock(&n->lock);
 	hrtimer_cancel(&n->timer);
 	kthread_stop(n->loop);
+	kraft_snap_stop(n);
 	kraft_tp_stop(n->tp);
 	drain_received(n);
 	put_net(n->net);

@@ -13,6 +13,7 @@
 #include <linux/miscdevice.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/kthread.h>
 #include <uapi/linux/kraft.h>
 
 #include "store.h"
@@ -82,7 +83,11 @@ struct kraft_watch {
  *	(0 when forwarded); another entry committed there cancels it
  * @term: the term of that entry; when this node's log no longer holds it
  *	(a new leader displaced it), the outcome is unknown and the caller
- *	hears so at once (-ETIMEDOUT) instead of after its timeout
+ *	hears so at once (-ETIMEDOUT) instead of after its timeout. For a
+ *	write forwarded to the leader, or a get waiting for its read index:
+ *	the term it was asked in; once the term changes, the leader it went
+ *	to may have dropped it, and the caller hears so at once (a write:
+ *	-ETIMEDOUT, outcome unknown; a get: -ECANCELED)
  * @err: 0 or a negative errno for the caller
  * @res: the state machine's answer
  * @item: get: the key's revisions
@@ -157,6 +162,30 @@ struct kraft_node_status {
 };
 
 /**
+ * struct kraft_snap_job - a snapshot being written (kmod/snapshot.c)
+ * @worker: the writer's thread
+ * @work: the writing
+ * @h: its header in the store
+ * @slot: the store's slot it goes into
+ * @book: the address book, encoded
+ * @book_len: bytes of @book
+ * @cap: the state machine's items, held (kraft_kv_capture())
+ * @err: the writer's outcome
+ * @done: the writer is done (release/acquire)
+ */
+struct kraft_snap_job {
+	struct kthread_worker *worker;
+	struct kthread_work work;
+	struct kraft_dl_snap h;
+	int slot;
+	u8 *book;
+	u32 book_len;
+	struct kraft_kv_capture *cap;
+	int err;
+	bool done;
+};
+
+/**
  * struct kraft_node - a node
  * @link: on the global node list (kraft_nodes_lock)
  * @ref: lifetime: the list's, each open file's
@@ -192,6 +221,8 @@ struct kraft_node_status {
  * @proposed_bytes: ring bytes proposals made here since the last append
  *	will take (loop only)
  * @traced_term: the last term seen by the tracepoints (loop only)
+ * @snap: the snapshot being written (loop only, but for its writer's part)
+ * @snap_busy: @snap is in flight (loop only)
  */
 struct kraft_node {
 	struct list_head link;
@@ -227,6 +258,8 @@ struct kraft_node {
 	u64 applied_bytes;
 	u64 proposed_bytes;
 	u64 traced_term;
+	struct kraft_snap_job snap;
+	bool snap_busy;
 };
 
 /**
@@ -258,6 +291,14 @@ void kraft_nl_notify(struct kraft_node *n, u8 cmd,
 struct kraft_req *kraft_req_new(u8 op);
 void kraft_req_put(struct kraft_req *req);
 void kraft_nodes_down_all(void);
+void kraft_node_fail(struct kraft_node *n, const char *what, int err);
+
+int kraft_snap_init(struct kraft_node *n);
+void kraft_snap_maybe(struct kraft_node *n, bool force);
+bool kraft_snap_ready(struct kraft_node *n);
+void kraft_snap_wait(struct kraft_node *n);
+void kraft_snap_stop(struct kraft_node *n);
+int kraft_snap_restore(struct kraft_node *n, const u8 *data, u32 len);
 
 int kraft_watch_start(struct kraft_node *n, struct kraft_watch *w);
 void kraft_watches_feed(struct kraft_node *n);

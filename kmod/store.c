@@ -6,7 +6,9 @@
  * each call returns only once what it wrote is on stable media (a hard
  * state that changes only the commit index goes without). A failed
  * write leaves the disk failed (kmod/disk.c): nothing later is written or
- * acknowledged. Called from the node's event loop only; no locks.
+ * acknowledged. Called from the node's event loop, but for
+ * kraft_store_snapshot_write(), which its snapshot writer may run beside
+ * it (kmod/snapshot.c); no locks.
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -153,7 +155,7 @@ int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 
 	if (!n)
 		return 0;
-	if (s->disk.failed)
+	if (READ_ONCE(s->disk.failed))
 		return -EIO;
 	if (e[0].index < next) {
 		u64 head;
@@ -221,7 +223,7 @@ int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote, u64 commit)
 	u8 *blk;
 	int err;
 
-	if (s->disk.failed)
+	if (READ_ONCE(s->disk.failed))
 		return -EIO;
 	blk = kmalloc(KRAFT_DL_BLOCK, GFP_KERNEL);
 	if (!blk)
@@ -241,55 +243,112 @@ int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote, u64 commit)
 }
 
 /**
+ * kraft_store_snapshot_begin() - pick the slot a snapshot goes into
+ * @s: the store
+ * @snap: the snapshot's index, term, membership and length
+ * @h: set to its header, but for the checksum of the data
+ *
+ * The slot not holding the newest snapshot; it holds none from now on
+ * (peers are sent the newest). Return: the slot, -EFBIG when the
+ * snapshot exceeds a slot, -EIO on a failed device.
+ */
+int kraft_store_snapshot_begin(struct kraft_store *s,
+			       const struct kraft_snapshot *snap,
+			       struct kraft_dl_snap *h)
+{
+	int slot = s->snap_slot ^ 1;
+
+	if (READ_ONCE(s->disk.failed))
+		return -EIO;
+	if (snap->len > kraft_dl_snap_capacity(&s->sb))
+		return -EFBIG;
+	*h = (struct kraft_dl_snap){
+		.seq = s->snap_seq + 1, .index = snap->index,
+		.term = snap->term, .conf = snap->conf, .len = snap->len,
+	};
+	s->snap_index[slot] = 0;
+	return slot;
+}
+
+/**
+ * kraft_store_snapshot_write() - write a snapshot into its slot
+ * @s: the store
+ * @slot: from kraft_store_snapshot_begin()
+ * @h: the header it gave; the data's checksum is filled in
+ * @buf: the data, zero-padded to a multiple of KRAFT_DL_BLOCK; its first
+ *	block is overwritten
+ * @span: bytes of @buf
+ *
+ * Data first, then the header, each with FUA. Only the device is
+ * touched (and the superblock read), so this may run in another thread
+ * while the loop appends; the loop must not begin another snapshot, nor
+ * complete this one, before it returns. Return: 0 or -EIO.
+ */
+int kraft_store_snapshot_write(struct kraft_store *s, int slot,
+			       struct kraft_dl_snap *h, u8 *buf, u32 span)
+{
+	u64 blk = kraft_dl_snap_slot(&s->sb, slot);
+	int err;
+
+	h->crc = kr_crc32c(~0u, buf, h->len);
+	err = kraft_disk_write(&s->disk, (blk + 1) * KRAFT_DL_BLOCK, buf, span,
+			       KRAFT_DISK_FUA);
+	if (err)
+		return err;
+	memset(buf, 0, KRAFT_DL_BLOCK);
+	kraft_dl_snap_encode(h, kraft_dl_salt(&s->sb), buf);
+	return write_block(s, blk, buf, KRAFT_DISK_FUA);
+}
+
+/**
+ * kraft_store_snapshot_done() - a written snapshot is the newest: free the
+ *	log records it covers
+ * @s: the store
+ * @slot: where kraft_store_snapshot_write() put it
+ * @h: its header
+ *
+ * The hard state records the new start of the log. Return: 0 or -EIO.
+ */
+int kraft_store_snapshot_done(struct kraft_store *s, int slot,
+			      const struct kraft_dl_snap *h)
+{
+	s->snap_seq = h->seq;
+	s->snap_slot = slot;
+	s->snap_index[slot] = h->index;
+	s->snap_len[slot] = h->len;
+	if (h->index >= s->ring.start_index)
+		kraft_dl_ring_compact(&s->ring, h->index);
+	return kraft_store_save_hs(s, s->hs.term, s->hs.vote,
+				   max(s->hs.commit, h->index));
+}
+
+/**
  * kraft_store_save_snapshot() - make a snapshot durable, then free the log
  *	records it covers
  * @s: the store
  * @snap: the snapshot
  *
- * Data first, then its header, into the slot not holding the newest
- * snapshot; then the hard state records the new start of the log.
+ * kraft_store_snapshot_begin(), _write() and _done() at once.
  * Return: 0, -EFBIG when it exceeds a slot, -EIO, -ENOMEM.
  */
 int kraft_store_save_snapshot(struct kraft_store *s,
 			      const struct kraft_snapshot *snap)
 {
-	struct kraft_dl_snap h = {
-		.seq = s->snap_seq + 1, .index = snap->index,
-		.term = snap->term, .conf = snap->conf, .len = snap->len,
-	};
-	int slot = s->snap_slot ^ 1;
-	u64 blk = kraft_dl_snap_slot(&s->sb, slot);
 	u32 span = round_up(max_t(u32, snap->len, 1), KRAFT_DL_BLOCK);
+	struct kraft_dl_snap h;
+	int slot, err;
 	u8 *buf;
-	int err;
 
-	if (s->disk.failed)
-		return -EIO;
-	if (snap->len > kraft_dl_snap_capacity(&s->sb))
-		return -EFBIG;
+	slot = kraft_store_snapshot_begin(s, snap, &h);
+	if (slot < 0)
+		return slot;
 	buf = kvzalloc(span, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	s->snap_index[slot] = 0;	/* being overwritten */
 	memcpy(buf, snap->data, snap->len);
-	h.crc = kr_crc32c(~0u, snap->data, snap->len);
-	err = kraft_disk_write(&s->disk, (blk + 1) * KRAFT_DL_BLOCK, buf, span,
-			       KRAFT_DISK_FUA);
-	if (!err) {
-		kraft_dl_snap_encode(&h, kraft_dl_salt(&s->sb), buf);
-		err = write_block(s, blk, buf, KRAFT_DISK_FUA);
-	}
+	err = kraft_store_snapshot_write(s, slot, &h, buf, span);
 	kvfree(buf);
-	if (err)
-		return err;
-	s->snap_seq = h.seq;
-	s->snap_slot = slot;
-	s->snap_index[slot] = snap->index;
-	s->snap_len[slot] = snap->len;
-	if (snap->index >= s->ring.start_index)
-		kraft_dl_ring_compact(&s->ring, snap->index);
-	return kraft_store_save_hs(s, s->hs.term, s->hs.vote,
-				   max(s->hs.commit, snap->index));
+	return err ?: kraft_store_snapshot_done(s, slot, &h);
 }
 
 /**

@@ -45,6 +45,13 @@ int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 		       u32 n);
 int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote,
 			u64 commit);
+int kraft_store_snapshot_begin(struct kraft_store *s,
+			       const struct kraft_snapshot *snap,
+			       struct kraft_dl_snap *h);
+int kraft_store_snapshot_write(struct kraft_store *s, int slot,
+			       struct kraft_dl_snap *h, u8 *buf, u32 span);
+int kraft_store_snapshot_done(struct kraft_store *s, int slot,
+			      const struct kraft_dl_snap *h);
 int kraft_store_save_snapshot(struct kraft_store *s,
 			      const struct kraft_snapshot *snap);
 int kraft_store_read_snapshot(struct kraft_store *s, u64 index, u64 off,

@@ -46,6 +46,21 @@ struct kraft_kv {
 	u32 hist_start;
 	u32 hist_n;
 	u64 compact_rev;
+	/* captures alive; while any is, items replaced or deleted wait here */
+	u32 pins;
+	struct kv_node *deferred;
+};
+
+/*
+ * A capture: the items of one revision, in no order until sealed. The
+ * items themselves are not copied; none changes once in the store (a put
+ * makes a new one), and none is freed while a capture is alive.
+ */
+struct kraft_kv_capture {
+	u64 rev;
+	u64 n;
+	u32 len;
+	const struct kv_node *v[];
 };
 
 static u64 hash_key(const u8 *k, u32 len)
@@ -83,6 +98,28 @@ struct kraft_kv *kraft_kv_new(u32 history_max)
 	return kv;
 }
 
+/* An item out of the store: freed, unless a capture may still read it. */
+static void drop_node(struct kraft_kv *kv, struct kv_node *n)
+{
+	if (kv->pins) {
+		n->next = kv->deferred;
+		kv->deferred = n;
+	} else {
+		kr_free(n);
+	}
+}
+
+static void free_deferred(struct kraft_kv *kv)
+{
+	struct kv_node *n, *next;
+
+	for (n = kv->deferred; n; n = next) {
+		next = n->next;
+		kr_free(n);
+	}
+	kv->deferred = NULL;
+}
+
 static void clear(struct kraft_kv *kv)
 {
 	u32 i;
@@ -92,7 +129,7 @@ static void clear(struct kraft_kv *kv)
 
 		for (; n; n = next) {
 			next = n->next;
-			kr_free(n);
+			drop_node(kv, n);
 		}
 		kv->buckets[i] = NULL;
 	}
@@ -109,6 +146,7 @@ void kraft_kv_free(struct kraft_kv *kv)
 	if (!kv)
 		return;
 	clear(kv);
+	free_deferred(kv);	/* captures must be released before */
 	kr_free(kv->buckets);
 	kr_free(kv->hist);
 	kr_free(kv);
@@ -335,7 +373,7 @@ static int do_put(struct kraft_kv *kv, const struct kraft_kv_cmd *c,
 		n->version = old->version + 1;
 		n->next = old->next;
 		kv->bytes -= old->klen + old->vlen;
-		kr_free(old);
+		drop_node(kv, old);
 	} else {
 		n->create_rev = n->mod_rev;
 		n->version = 1;
@@ -397,7 +435,7 @@ int kraft_kv_apply(struct kraft_kv *kv, const u8 *buf, u32 len,
 		kv->bytes -= old->klen + old->vlen;
 		res->rev = ++kv->rev;
 		record_or_compact(kv, KRAFT_KV_DEL, old, kv->rev);
-		kr_free(old);
+		drop_node(kv, old);
 		return 0;
 	}
 }
@@ -507,41 +545,66 @@ int kraft_kv_history(const struct kraft_kv *kv, const u8 *prefix, u32 plen,
 }
 
 /**
- * kraft_kv_snapshot() - serialize the whole store, keys in byte order
+ * kraft_kv_capture() - hold the store's items as they are now
  * @kv: the store
- * @buf: set to a new buffer (kr_free() it)
- * @len: set to its length
+ * @cap: set to the capture
+ * @len: set to the length of the snapshot kraft_kv_seal() makes of it
  *
+ * The cheap half of a snapshot, for a caller that must not hold the store
+ * long: one pass collecting the items, none copied. Until
+ * kraft_kv_release(), items the store replaces or deletes are kept, so
+ * the capture reads nothing the store writes: kraft_kv_seal() may run in
+ * another thread while the store is used, but never beside
+ * kraft_kv_release() or kraft_kv_free().
  * Return: 0, -ENOMEM, -EFBIG past 4 GiB.
  */
-int kraft_kv_snapshot(const struct kraft_kv *kv, u8 **buf, u32 *len)
+int kraft_kv_capture(struct kraft_kv *kv, struct kraft_kv_capture **cap,
+		     u32 *len)
 {
-	u64 total = SNAP_HDR_LEN + 4, i, n_items = 0;
-	struct kv_node **v, *n;
-	u8 *p, *out;
+	u64 total = SNAP_HDR_LEN + 4, i, k = 0;
+	struct kraft_kv_capture *c;
+	struct kv_node *n;
 
 	total += kv->count * SNAP_ITEM_LEN + kv->bytes;
 	if (total > 0xffffffffull)
 		return -EFBIG;
-	v = kr_calloc(kv->count ? kv->count : 1, sizeof(*v));
-	out = kr_malloc(total);
-	if (!v || !out) {
-		kr_free(v);
-		kr_free(out);
+	c = kr_malloc(sizeof(*c) + (kv->count ?: 1) * sizeof(c->v[0]));
+	if (!c)
 		return -ENOMEM;
-	}
 	for (i = 0; i < kv->n_buckets; i++)
 		for (n = kv->buckets[i]; n; n = n->next)
-			v[n_items++] = n;
-	kr_sort(v, n_items, sizeof(*v), cmp_nodes);
+			c->v[k++] = n;
+	c->rev = kv->rev;
+	c->n = k;
+	c->len = total;
+	kv->pins++;
+	*cap = c;
+	*len = total;
+	return 0;
+}
+
+/**
+ * kraft_kv_seal() - write a capture out as a snapshot: keys in byte order,
+ *	then the checksum
+ * @cap: from kraft_kv_capture()
+ * @out: as many bytes as it said
+ *
+ * Return: 0.
+ */
+int kraft_kv_seal(struct kraft_kv_capture *cap, u8 *out)
+{
+	u8 *p = out + SNAP_HDR_LEN;
+	u64 i;
+
+	kr_sort(cap->v, cap->n, sizeof(cap->v[0]), cmp_nodes);
 	put_unaligned_le32(SNAP_MAGIC, out);
 	put_unaligned_le32(SNAP_VERSION, out + 4);
-	put_unaligned_le64(kv->rev, out + 8);
-	put_unaligned_le64(n_items, out + 16);
+	put_unaligned_le64(cap->rev, out + 8);
+	put_unaligned_le64(cap->n, out + 16);
 	put_unaligned_le64(0, out + 24);
-	p = out + SNAP_HDR_LEN;
-	for (i = 0; i < n_items; i++) {
-		n = v[i];
+	for (i = 0; i < cap->n; i++) {
+		const struct kv_node *n = cap->v[i];
+
 		put_unaligned_le32(n->klen, p);
 		put_unaligned_le32(n->vlen, p + 4);
 		put_unaligned_le64(n->create_rev, p + 8);
@@ -551,9 +614,49 @@ int kraft_kv_snapshot(const struct kraft_kv *kv, u8 **buf, u32 *len)
 		p += SNAP_ITEM_LEN + n->klen + n->vlen;
 	}
 	put_unaligned_le32(kr_crc32c(~0u, out, p - out), p);
-	kr_free(v);
+	return 0;
+}
+
+/**
+ * kraft_kv_release() - let a capture go; items it held are freed with the
+ *	last one
+ * @kv: the store it was taken from
+ * @cap: the capture (NULL: nothing)
+ */
+void kraft_kv_release(struct kraft_kv *kv, struct kraft_kv_capture *cap)
+{
+	if (!cap)
+		return;
+	kr_free(cap);
+	if (!--kv->pins)
+		free_deferred(kv);
+}
+
+/**
+ * kraft_kv_snapshot() - serialize the whole store, keys in byte order
+ * @kv: the store
+ * @buf: set to a new buffer (kr_free() it)
+ * @len: set to its length
+ *
+ * kraft_kv_capture() and kraft_kv_seal() at once.
+ * Return: 0, -ENOMEM, -EFBIG past 4 GiB.
+ */
+int kraft_kv_snapshot(struct kraft_kv *kv, u8 **buf, u32 *len)
+{
+	struct kraft_kv_capture *cap;
+	u8 *out;
+	int err;
+
+	err = kraft_kv_capture(kv, &cap, len);
+	if (err)
+		return err;
+	out = kr_malloc(*len);
+	if (out)
+		kraft_kv_seal(cap, out);
+	kraft_kv_release(kv, cap);
+	if (!out)
+		return -ENOMEM;
 	*buf = out;
-	*len = total;
 	return 0;
 }
 

@@ -119,7 +119,13 @@ int kraft_kv_range(const struct kraft_kv *kv, const u8 *prefix, u32 plen,
 int kraft_kv_history(const struct kraft_kv *kv, const u8 *prefix, u32 plen,
 		     u64 from_rev, kraft_kv_event_fn fn, void *arg);
 
-int kraft_kv_snapshot(const struct kraft_kv *kv, u8 **buf, u32 *len);
+struct kraft_kv_capture;
+
+int kraft_kv_snapshot(struct kraft_kv *kv, u8 **buf, u32 *len);
+int kraft_kv_capture(struct kraft_kv *kv, struct kraft_kv_capture **cap,
+		     u32 *len);
+int kraft_kv_seal(struct kraft_kv_capture *cap, u8 *out);
+void kraft_kv_release(struct kraft_kv *kv, struct kraft_kv_capture *cap);
 int kraft_kv_restore(struct kraft_kv *kv, const u8 *buf, u32 len);
 
 #endif /* KRAFT_CORE_KV_H */

@@ -654,37 +654,60 @@ int kraft_raft_campaign(struct kraft_raft *r)
 }
 
 /**
+ * kraft_raft_snapshot_at() - a snapshot of the state machine taken at an
+ *	index applied earlier
+ * @r: the core
+ * @snap: its index (applied), term and membership there, and the
+ *	serialized state (copied when the core sends snapshots from memory)
+ *
+ * For a caller that serializes its state at one index and writes it out
+ * while entries keep being applied. The log is compacted up to the index.
+ * Return: 0, -EBUSY between kraft_raft_ready() and kraft_raft_advance(),
+ * -EALREADY when the core has a snapshot at or past the index, -EINVAL
+ * for an index not applied yet, -EAGAIN when the entries up to it are not
+ * durable yet, -ENOMEM.
+ */
+int kraft_raft_snapshot_at(struct kraft_raft *r,
+			   const struct kraft_snapshot *snap)
+{
+	u64 term;
+	int err;
+
+	if (r->ready_out)
+		return -EBUSY;
+	if (snap->index <= r->snap.index || snap->index <= r->log.snap_index)
+		return -EALREADY;
+	if (snap->index > r->log.applied)
+		return -EINVAL;
+	if (snap->index > r->log.stable)
+		return -EAGAIN;
+	if (!kraft_log_term(&r->log, snap->index, &term) || term != snap->term)
+		return -EINVAL;
+	err = copy_snapshot(r, &r->snap, snap);
+	if (err)
+		return err;
+	kraft_log_compact(&r->log, snap->index);
+	return 0;
+}
+
+/**
  * kraft_raft_snapshot() - the state machine's snapshot at the applied index
  * @r: the core
  * @data: the serialized state; copied (it is sent to lagging peers)
  * @len: bytes of @data
  *
- * The log is compacted up to the applied index. Return: 0, -EALREADY when
- * nothing was applied since the last snapshot, -EAGAIN when the applied
- * entries are not durable yet, -ENOMEM.
+ * The log is compacted up to the applied index. Return: as
+ * kraft_raft_snapshot_at().
  */
 int kraft_raft_snapshot(struct kraft_raft *r, const void *data, u32 len)
 {
-	struct kraft_snapshot s = { 0 };
-	u64 index = r->log.applied;
-	int err;
+	struct kraft_snapshot s = {
+		.index = r->log.applied, .conf = r->conf, .len = len,
+		.data = (u8 *)data,
+	};
 
-	if (r->ready_out)
-		return -EBUSY;
-	if (index <= r->snap.index || index <= r->log.snap_index)
-		return -EALREADY;
-	if (index > r->log.stable)
-		return -EAGAIN;
-	s.index = index;
-	kraft_log_term(&r->log, index, &s.term);
-	s.conf = r->conf;
-	s.len = len;
-	s.data = (u8 *)data;
-	err = copy_snapshot(r, &r->snap, &s);
-	if (err)
-		return err;
-	kraft_log_compact(&r->log, index);
-	return 0;
+	kraft_log_term(&r->log, s.index, &s.term);
+	return kraft_raft_snapshot_at(r, &s);
 }
 
 static bool hs_changed(const struct kraft_raft *r)
@@ -835,6 +858,17 @@ void kraft_raft_advance(struct kraft_raft *r)
 u64 kraft_raft_proposed_at(const struct kraft_raft *r)
 {
 	return r->role == KRAFT_LEADER ? kraft_log_last_index(&r->log) : 0;
+}
+
+/**
+ * kraft_raft_term() - the node's current term
+ * @r: the core
+ *
+ * Return: the term.
+ */
+u64 kraft_raft_term(const struct kraft_raft *r)
+{
+	return r->term;
 }
 
 /**

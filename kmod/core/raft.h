@@ -262,6 +262,8 @@ int kraft_raft_read_index(struct kraft_raft *r, u64 ctx);
 int kraft_raft_transfer_leader(struct kraft_raft *r, u64 to);
 int kraft_raft_campaign(struct kraft_raft *r);
 int kraft_raft_snapshot(struct kraft_raft *r, const void *data, u32 len);
+int kraft_raft_snapshot_at(struct kraft_raft *r,
+			   const struct kraft_snapshot *snap);
 
 bool kraft_raft_has_ready(const struct kraft_raft *r);
 int kraft_raft_ready(struct kraft_raft *r, struct kraft_ready *rd);
@@ -270,6 +272,7 @@ void kraft_raft_advance(struct kraft_raft *r);
 void kraft_raft_status(const struct kraft_raft *r, struct kraft_status *st);
 int kraft_raft_peer_status(const struct kraft_raft *r, u32 i,
 			   struct kraft_peer_status *ps);
+u64 kraft_raft_term(const struct kraft_raft *r);
 u64 kraft_raft_term_at(const struct kraft_raft *r, u64 index);
 u64 kraft_raft_proposed_at(const struct kraft_raft *r);
 

@@ -122,8 +122,15 @@ static int node_start(struct sim *s, struct sim_node *nd,
 
 static struct kraft_conf initial_conf;
 
+static void drop_captured(struct sim_node *nd)
+{
+	kraft_kv_release(nd->kv, nd->snap_cap);
+	nd->snap_cap = NULL;
+}
+
 static void node_crash(struct sim *s, struct sim_node *nd, u64 downtime)
 {
+	drop_captured(nd);
 	kraft_raft_free(nd->r);
 	kraft_kv_free(nd->kv);
 	nd->r = NULL;
@@ -307,37 +314,80 @@ static void serve_reads(struct sim *s, struct sim_node *nd)
 	}
 }
 
-static void maybe_snapshot(struct sim *s, struct sim_node *nd)
+/* Durable storage: the snapshot, then the log behind it goes. */
+static void keep_snapshot(struct sim *s, struct sim_node *nd,
+			  const struct kraft_snapshot *snap)
 {
-	struct kraft_status st;
-	u8 *buf;
-	u32 len;
-	u64 i, keep;
+	u64 keep;
 
-	kraft_raft_status(nd->r, &st);
-	if (st.applied < st.snap_index + 40)
-		return;
-	if (kraft_kv_snapshot(nd->kv, &buf, &len))
-		return;
-	if (kraft_raft_snapshot(nd->r, buf, len)) {
-		free(buf);
-		return;
-	}
-	/* durable storage: the snapshot, then the log behind it goes */
 	free(nd->snap.data);
-	nd->snap.index = st.applied;
-	nd->snap.term = kraft_raft_term_at(nd->r, st.applied);
-	nd->snap.conf = st.conf;
-	nd->snap.len = len;
-	nd->snap.data = buf;
-	for (keep = 0; keep < nd->n_log && nd->log[keep].index <= st.applied;
+	nd->snap = *snap;
+	for (keep = 0; keep < nd->n_log && nd->log[keep].index <= snap->index;
 	     keep++)
 		free(nd->log[keep].data);
 	memmove(nd->log, nd->log + keep, (nd->n_log - keep) * sizeof(*nd->log));
 	nd->n_log -= keep;
 	s->snapshots++;
-	i = 0;
-	(void)i;
+}
+
+/*
+ * Half the snapshots are taken as the kernel takes them: the state is
+ * captured at the applied index, and written out later while entries keep
+ * being applied; a snapshot from the leader may overtake it.
+ */
+static void maybe_snapshot(struct sim *s, struct sim_node *nd)
+{
+	struct kraft_snapshot snap = { 0 };
+	struct kraft_status st;
+	int err;
+
+	if (nd->snap_cap) {
+		if (s->now < nd->snap_due)
+			return;
+		snap = nd->snap_pend;
+		snap.data = malloc(snap.len);
+		if (!snap.data || kraft_kv_seal(nd->snap_cap, snap.data)) {
+			sim_fail(s, "node %llu: out of memory",
+				 (unsigned long long)nd->id);
+			free(snap.data);
+			return;
+		}
+		drop_captured(nd);
+		err = kraft_raft_snapshot_at(nd->r, &snap);
+		if (err == -EALREADY) {
+			free(snap.data);
+			return;
+		}
+		if (err) {
+			sim_fail(s, "node %llu: snapshot at %llu: %d",
+				 (unsigned long long)nd->id,
+				 (unsigned long long)snap.index, err);
+			free(snap.data);
+			return;
+		}
+		keep_snapshot(s, nd, &snap);
+		return;
+	}
+	kraft_raft_status(nd->r, &st);
+	if (st.applied < st.snap_index + 40)
+		return;
+	snap.index = st.applied;
+	snap.term = kraft_raft_term_at(nd->r, st.applied);
+	snap.conf = st.conf;
+	if (sim_rand(s, 2)) {
+		if (kraft_kv_capture(nd->kv, &nd->snap_cap, &snap.len))
+			return;
+		nd->snap_pend = snap;
+		nd->snap_due = s->now + 1 + sim_rand(s, 30);
+		return;
+	}
+	if (kraft_kv_snapshot(nd->kv, &snap.data, &snap.len))
+		return;
+	if (kraft_raft_snapshot(nd->r, snap.data, snap.len)) {
+		free(snap.data);
+		return;
+	}
+	keep_snapshot(s, nd, &snap);
 }
 
 static void process(struct sim *s, struct sim_node *nd)
@@ -808,6 +858,7 @@ int main(int argc, char **argv)
 	       s->failed ? "VIOLATION" : rc ? "gave up" : "ok");
 	for (j = 0; j < s->n; j++) {
 		if (s->nodes[j].up) {
+			drop_captured(&s->nodes[j]);
 			kraft_raft_free(s->nodes[j].r);
 			kraft_kv_free(s->nodes[j].kv);
 		}

@@ -35,6 +35,10 @@ struct sim_node {
 	struct kraft_entry *log;
 	u64 n_log;
 	struct kraft_snapshot snap;
+	/* a snapshot captured at snap_pend.index, written out at snap_due */
+	struct kraft_snapshot snap_pend;
+	struct kraft_kv_capture *snap_cap;
+	u64 snap_due;
 	/* requests waiting on this node */
 	struct sim_req *reqs;
 	u32 n_reqs;

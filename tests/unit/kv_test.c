@@ -3,7 +3,8 @@
  * kv_test.c - the key/value state machine: put, get, delete,
  * compare-and-swap on mod revision, revisions and versions, range by
  * prefix with a limit, the watch history and its compaction, snapshot and
- * restore, and command validation.
+ * restore, captures sealed after the store changed, and command
+ * validation.
  */
 #include <kunit/test.h>
 #include "kv.h"
@@ -161,6 +162,51 @@ static void kraft_kv_history_compaction(struct kunit *test)
 	kraft_kv_free(kv);
 }
 
+/*
+ * A capture is the state of one revision, whatever the store does before
+ * it is sealed: puts over its items, deletes, a restore.
+ */
+static void kraft_kv_capture_then_change(struct kunit *test)
+{
+	struct kraft_kv *kv = kraft_kv_new(8);
+	struct kraft_kv_capture *cap, *cap2;
+	struct kraft_kv_outcome res;
+	u8 *want, *got, *other;
+	u32 wl, gl, ol, i;
+	char k[8];
+
+	KUNIT_ASSERT_NOT_NULL(test, kv);
+	for (i = 0; i < 50; i++) {
+		snprintf(k, sizeof(k), "k%u", i);
+		KUNIT_ASSERT_EQ(test, apply(kv, KRAFT_KV_PUT, k, k, 0, &res), 0);
+	}
+	KUNIT_ASSERT_EQ(test, kraft_kv_snapshot(kv, &want, &wl), 0);
+	KUNIT_ASSERT_EQ(test, kraft_kv_capture(kv, &cap, &gl), 0);
+	KUNIT_ASSERT_EQ(test, gl, wl);
+	/* a second capture, released first, keeps the first one's items */
+	KUNIT_ASSERT_EQ(test, kraft_kv_capture(kv, &cap2, &ol), 0);
+	for (i = 0; i < 50; i++) {
+		snprintf(k, sizeof(k), "k%u", i);
+		KUNIT_ASSERT_EQ(test, apply(kv, i % 2 ? KRAFT_KV_PUT :
+					    KRAFT_KV_DEL, k,
+					    i % 2 ? "changed" : NULL, 0, &res),
+				0);
+	}
+	kraft_kv_release(kv, cap2);
+	KUNIT_ASSERT_EQ(test, kraft_kv_snapshot(kv, &other, &ol), 0);
+	KUNIT_ASSERT_EQ(test, kraft_kv_restore(kv, other, ol), 0);
+	got = kr_malloc(gl);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_ASSERT_EQ(test, kraft_kv_seal(cap, got), 0);
+	kraft_kv_release(kv, cap);
+	KUNIT_EXPECT_EQ(test, memcmp(got, want, wl), 0);
+	KUNIT_EXPECT_EQ(test, kraft_kv_count(kv), 25);
+	kr_free(want);
+	kr_free(got);
+	kr_free(other);
+	kraft_kv_free(kv);
+}
+
 static void kraft_kv_snapshot_restore(struct kunit *test)
 {
 	struct kraft_kv *a = kraft_kv_new(8), *b = kraft_kv_new(8);
@@ -235,6 +281,7 @@ static struct kunit_case kraft_kv_cases[] = {
 	KUNIT_CASE(kraft_kv_range_prefix),
 	KUNIT_CASE(kraft_kv_history_compaction),
 	KUNIT_CASE(kraft_kv_snapshot_restore),
+	KUNIT_CASE(kraft_kv_capture_then_change),
 	KUNIT_CASE(kraft_kv_cmd_validation),
 	{}
 };

@@ -128,6 +128,51 @@ static void kraft_transfer_leader(struct kunit *test)
 	tc_free(c);
 }
 
+/*
+ * A snapshot captured at an earlier applied index is handed over later, as
+ * the kernel's written-out snapshots are: only an applied index with its
+ * own term is taken, and the log is compacted there, not at the applied
+ * index of the moment.
+ */
+static void kraft_snapshot_at_earlier_index(struct kunit *test)
+{
+	struct tc_cluster *c = tc_new(3, 3, true, true);
+	struct kraft_snapshot snap = { .len = 1, .data = (u8 *)"s" };
+	struct kraft_raft *r;
+	struct kraft_status st;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, tc_elect(c, 1), 0);
+	for (i = 0; i < 10; i++)
+		KUNIT_ASSERT_EQ(test, tc_propose(c, 1, "s"), 0);
+	tc_run(c);
+	r = tc_node(c, 1)->r;
+	tc_status(c, 1, &st);
+	KUNIT_ASSERT_EQ(test, st.applied, 11);
+	snap.conf = st.conf;
+	snap.index = 12;
+	snap.term = st.term;
+	KUNIT_EXPECT_EQ(test, kraft_raft_snapshot_at(r, &snap), -EINVAL);
+	snap.index = 6;
+	snap.term = st.term + 1;
+	KUNIT_EXPECT_EQ(test, kraft_raft_snapshot_at(r, &snap), -EINVAL);
+	snap.term = kraft_raft_term_at(r, 6);
+	KUNIT_EXPECT_EQ(test, kraft_raft_snapshot_at(r, &snap), 0);
+	tc_status(c, 1, &st);
+	KUNIT_EXPECT_EQ(test, st.snap_index, 6);
+	KUNIT_EXPECT_EQ(test, st.applied, 11);
+	snap.index = 5;
+	snap.term = kraft_raft_term_at(r, 5);
+	KUNIT_EXPECT_EQ(test, kraft_raft_snapshot_at(r, &snap), -EALREADY);
+	KUNIT_ASSERT_EQ(test, tc_propose(c, 1, "after"), 0);
+	tc_run(c);
+	tc_status(c, 3, &st);
+	KUNIT_EXPECT_EQ(test, st.applied, 12);
+	KUNIT_EXPECT_TRUE(test, tc_logs_match(c, 1, 3));
+	tc_free(c);
+}
+
 /* A follower far behind a compacted log catches up by snapshot chunks. */
 static void kraft_snapshot_catch_up(struct kunit *test)
 {
@@ -422,6 +467,7 @@ static struct kunit_case kraft_features_cases[] = {
 	KUNIT_CASE(kraft_read_index_waits_for_term_commit),
 	KUNIT_CASE(kraft_read_index_lease),
 	KUNIT_CASE(kraft_transfer_leader),
+	KUNIT_CASE(kraft_snapshot_at_earlier_index),
 	KUNIT_CASE(kraft_snapshot_catch_up),
 	KUNIT_CASE(kraft_snapshot_read_back),
 	KUNIT_CASE(kraft_membership_learner_promotion),

@@ -230,11 +230,13 @@ enum kraft_kv_result {
  * @reserved: must be zero
  *
  * Errors: -EINVAL (bad field), -E2BIG (limits), -ETIMEDOUT (no leader or
- * quorum within the timeout, or a new leader displaced the write from this
- * node's log: a write's outcome is then unknown), -EINTR (signal), -EIO (the node failed
- * safe), -ENOSPC (log full until a snapshot), -ECANCELED (a write that
- * was not made: leadership moved and another entry took its place in the
- * log; safe to retry).
+ * quorum within the timeout, a new leader displaced the write from this
+ * node's log, or the term changed while the write was forwarded to the
+ * leader: a write's outcome is then unknown), -EINTR (signal), -EIO (the
+ * node failed safe), -ENOSPC (log full until a snapshot), -ECANCELED (a
+ * write that was not made: leadership moved and another entry took its
+ * place in the log; or a linearizable get not served because the term
+ * changed before its read point was known; safe to retry).
  */
 struct kraft_kv_args {
 	__u64 key_ptr;
