@@ -160,7 +160,7 @@ int kc_errno_exit(const char *what, int err)
 		err = -err;
 	switch (err) {
 	case ETIMEDOUT:
-		fprintf(stderr, "kraftctl: %s: unavailable: no leader or quorum within the timeout\n", what);
+		fprintf(stderr, "kraftctl: %s: unavailable: no leader or quorum within the timeout, or the leader changed (a write's outcome is unknown)\n", what);
 		return EX_UNAVAIL;
 	case ECANCELED:
 		fprintf(stderr, "kraftctl: %s: not made: the leader changed (safe to retry)\n", what);
