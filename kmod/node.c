@@ -255,7 +255,7 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 		finish(req, kraft_watch_start(n, req->watch));
 		return 0;
 	}
-	if (req->op == KRAFT_REQ_GET || req->op == KRAFT_REQ_RANGE) {
+	if (is_read(req)) {
 		if (req->flags & KRAFT_KV_SERIALIZABLE) {
 			serve_read(n, req);
 			return 0;
@@ -501,6 +501,7 @@ static void run_ready(struct kraft_node *n)
 			}
 		}
 		kraft_raft_advance(n->r);
+		kraft_snap_late(n);
 		kraft_raft_status(n->r, &st);
 		list_for_each_entry_safe(req, tmp, &n->waiting, link) {
 			if (req->index && req->index <= st.applied)
@@ -511,13 +512,14 @@ static void run_ready(struct kraft_node *n)
 				/* displaced here; it may still commit elsewhere */
 				finish(req, -ETIMEDOUT);
 			else if (!req->index && req->term != st.term &&
-				 is_read(req) && !req->have_index)
-				/* asked of a leader that may be gone: not served */
-				finish(req, -ECANCELED);
-			else if (!req->index && req->term != st.term &&
-				 is_write(req))
-				/* forwarded to a leader that may be gone */
-				finish(req, -ETIMEDOUT);
+				 ((is_read(req) && !req->have_index) ||
+				  is_write(req)))
+				/*
+				 * Its leader may be gone: a read not served,
+				 * a forwarded write's outcome unknown.
+				 */
+				finish(req, is_read(req) ? -ECANCELED :
+						       -ETIMEDOUT);
 			else if (is_read(req) && req->have_index &&
 			    req->read_index <= st.applied)
 				serve_read(n, req);

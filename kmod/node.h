@@ -172,6 +172,8 @@ struct kraft_node_status {
  * @cap: the state machine's items, held (kraft_kv_capture())
  * @err: the writer's outcome
  * @done: the writer is done (release/acquire)
+ * @late: one the store took inside a ready, for the core after it (index
+ *	0: none)
  */
 struct kraft_snap_job {
 	struct kthread_worker *worker;
@@ -183,6 +185,7 @@ struct kraft_snap_job {
 	struct kraft_kv_capture *cap;
 	int err;
 	bool done;
+	struct kraft_snapshot late;
 };
 
 /**
@@ -297,6 +300,7 @@ int kraft_snap_init(struct kraft_node *n);
 void kraft_snap_maybe(struct kraft_node *n, bool force);
 bool kraft_snap_ready(struct kraft_node *n);
 void kraft_snap_wait(struct kraft_node *n);
+void kraft_snap_late(struct kraft_node *n);
 void kraft_snap_stop(struct kraft_node *n);
 int kraft_snap_restore(struct kraft_node *n, const u8 *data, u32 len);
 

@@ -158,12 +158,27 @@ static void snap_complete(struct kraft_node *n)
 		kraft_node_fail(n, "writing a snapshot", err);
 		return;
 	}
-	/*
-	 * -EBUSY inside a ready, -EALREADY when a leader's snapshot got
-	 * further: the core keeps its log in memory up to the next one.
-	 */
-	kraft_raft_snapshot_at(n->r, &snap);
+	/* -EALREADY when a leader's snapshot got further: nothing to do */
+	if (kraft_raft_snapshot_at(n->r, &snap) == -EBUSY)
+		job->late = snap;	/* inside a ready: kraft_snap_late() */
 	trace_kraft_snapshot(n->name, snap.index, snap.len, false);
+}
+
+/**
+ * kraft_snap_late() - the core takes a snapshot the store completed
+ *	inside a ready (room made in a full ring), so that it compacts its
+ *	in-memory log too
+ * @n: the node (its loop), after kraft_raft_advance()
+ */
+void kraft_snap_late(struct kraft_node *n)
+{
+	struct kraft_snapshot snap = n->snap.late;
+
+	if (!snap.index)
+		return;
+	n->snap.late.index = 0;
+	/* -EALREADY when a leader's snapshot came after it in that ready */
+	kraft_raft_snapshot_at(n->r, &snap);
 }
 
 /**

@@ -59,7 +59,6 @@ struct kraft_kv {
 struct kraft_kv_capture {
 	u64 rev;
 	u64 n;
-	u32 len;
 	const struct kv_node *v[];
 };
 
@@ -576,7 +575,6 @@ int kraft_kv_capture(struct kraft_kv *kv, struct kraft_kv_capture **cap,
 			c->v[k++] = n;
 	c->rev = kv->rev;
 	c->n = k;
-	c->len = total;
 	kv->pins++;
 	*cap = c;
 	*len = total;
