@@ -417,6 +417,44 @@ static void send_msgs(struct kraft_node *n, const struct kraft_ready *rd)
 			      rd->msgs[i].len);	/* lost ones: Raft resends */
 }
 
+static unsigned int commit_save_ms = 100;
+module_param(commit_save_ms, uint, 0644);
+MODULE_PARM_DESC(commit_save_ms,
+		 "Write a new commit index that comes alone at most every this many ms (default 100); term and vote are always written at once");
+
+static int save_hs(struct kraft_node *n)
+{
+	int err = kraft_store_save_hs(&n->store, n->hs.term, n->hs.vote,
+				      n->hs.commit);
+
+	if (!err) {
+		n->hs_dirty = false;
+		n->hs_saved = jiffies;
+	}
+	return err;
+}
+
+/*
+ * A new commit index alone is written at most every commit_save_ms, and
+ * when the node stops (@now), not in the ready that brought it: Raft does
+ * not need it durable (a leader tells it again), and such a write costs
+ * about what an append does, which every follower's ack and client's
+ * answer would wait for. Recovery applies up to the commit index found.
+ */
+static void save_commit(struct kraft_node *n, bool now)
+{
+	int err;
+
+	if (!n->hs_dirty || n->status.failed)
+		return;
+	if (!now && time_before(jiffies, n->hs_saved +
+				msecs_to_jiffies(READ_ONCE(commit_save_ms))))
+		return;
+	err = save_hs(n);
+	if (err)
+		kraft_node_fail(n, "persisting", err);
+}
+
 /* Ring bytes @e needs, pads at a wrap included (an upper bound). */
 static u64 ring_need(const struct kraft_entry *e, u32 n)
 {
@@ -478,9 +516,14 @@ static void run_ready(struct kraft_node *n)
 						 rd.n_entries);
 			n->proposed_bytes = 0;
 		}
-		if (!err && rd.hs_changed)
-			err = kraft_store_save_hs(&n->store, rd.hs.term,
-						  rd.hs.vote, rd.hs.commit);
+		if (rd.hs_changed) {
+			n->hs = rd.hs;
+			n->hs_dirty = true;
+		}
+		/* term and vote durable before anything is sent */
+		if (!err && n->hs_dirty &&
+		    kraft_store_hs_sync(&n->store, n->hs.term, n->hs.vote))
+			err = save_hs(n);
 		if (err) {
 			kraft_node_fail(n, "persisting", err);
 			return;
@@ -667,9 +710,11 @@ static int kraft_node_loop(void *arg)
 			run_ready(n);
 		else if (kraft_snap_ready(n))
 			kraft_snap_wait(n);	/* a failed node drops it */
+		save_commit(n, false);
 		publish(n);
 		cond_resched();
 	}
+	save_commit(n, true);
 	spin_lock(&n->lock);
 	list_splice_init(&n->incoming, &pending);
 	spin_unlock(&n->lock);

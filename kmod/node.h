@@ -224,6 +224,9 @@ struct kraft_snap_job {
  * @proposed_bytes: ring bytes proposals made here since the last append
  *	will take (loop only)
  * @traced_term: the last term seen by the tracepoints (loop only)
+ * @hs: the newest hard state the core handed out (loop only)
+ * @hs_dirty: @hs is not all written yet: its commit index (loop only)
+ * @hs_saved: when (jiffies) @hs was last written (loop only)
  * @snap: the snapshot being written (loop only, but for its writer's part)
  * @snap_busy: @snap is in flight (loop only)
  */
@@ -261,6 +264,9 @@ struct kraft_node {
 	u64 applied_bytes;
 	u64 proposed_bytes;
 	u64 traced_term;
+	struct kraft_hard_state hs;
+	bool hs_dirty;
+	unsigned long hs_saved;
 	struct kraft_snap_job snap;
 	bool snap_busy;
 };

@@ -193,6 +193,24 @@ static int write_block(struct kraft_store *s, u64 blk, const u8 *buf,
 }
 
 /**
+ * kraft_store_hs_sync() - whether a hard state must be durable at once
+ * @s: the store
+ * @term: the term to save
+ * @vote: the vote to save
+ *
+ * Return: true when @term, @vote or the log's first live entry differ from
+ * the newest saved: kraft_store_save_hs() writes that with FUA, and a
+ * node has it durable before it sends anything. A change of the commit
+ * index alone is not (see there), and may wait.
+ */
+bool kraft_store_hs_sync(const struct kraft_store *s, u64 term, u64 vote)
+{
+	return term != s->hs.term || vote != s->hs.vote ||
+	       s->ring.start_off != s->hs.start_off ||
+	       s->ring.start_index != s->hs.start_index;
+}
+
+/**
  * kraft_store_save_hs() - write term, vote and commit
  * @s: the store
  * @term: current term
@@ -217,9 +235,7 @@ int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote, u64 commit)
 		.commit = commit, .start_off = s->ring.start_off,
 		.start_index = s->ring.start_index,
 	};
-	bool sync = term != s->hs.term || vote != s->hs.vote ||
-		    hs.start_off != s->hs.start_off ||
-		    hs.start_index != s->hs.start_index;
+	bool sync = kraft_store_hs_sync(s, term, vote);
 	u8 *blk;
 	int err;
 

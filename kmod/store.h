@@ -43,6 +43,7 @@ int kraft_store_open(struct kraft_store *s, const char *path, void *holder,
 void kraft_store_close(struct kraft_store *s);
 int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 		       u32 n);
+bool kraft_store_hs_sync(const struct kraft_store *s, u64 term, u64 vote);
 int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote,
 			u64 commit);
 int kraft_store_snapshot_begin(struct kraft_store *s,

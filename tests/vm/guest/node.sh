@@ -52,8 +52,17 @@ check "bench put and get report throughput and percentiles" sh -c \
 		grep -q "^put: 4 clients, 400 ops of 128 B in .* ops/s; latency p50 .* p99.9 .*; 0 errors$" &&
 	 kraftctl -o json bench get --clients 2 --ops 200 | tee /dev/stderr |
 		grep -q "\"workload\":\"get\",\"clients\":2,\"ops\":200,.*\"errors\":0}"'
-check "kraftctl down" kraftctl down kraft0
+# puts whose commit index nothing writes but down (no lazy write for 10 min)
+check "kraftctl down" sh -c \
+	'echo 600000 >/sys/module/kraft/parameters/commit_save_ms &&
+	 kraftctl bench put --clients 1 --ops 50 >/dev/null && kraftctl down kraft0'
 check "/dev/kraft0 is gone" sh -c '! test -e /dev/kraft0'
+# A new commit index alone is written lazily (commit_save_ms), and by down.
+check "down leaves the last entry committed on the device" sh -c \
+	'kraftctl dump /dev/vdb >/tmp/dump &&
+	 awk "/^hard state .* seq / && \$5 + 0 >= s { s = \$5 + 0; c = \$11 }
+	      /^log: / { last = \$6 + \$2 - 1 }
+	      END { print \"commit\", c, \"last\", last; exit !(c == last && c > 0) }" /tmp/dump'
 check "up again recovers the data" sh -c \
 	'kraftctl up /dev/vdb >/dev/null && i=0; until kraftctl get k99 >/tmp/out 2>/dev/null; do i=$((i+1)); [ $i -lt 20 ] || exit 1; sleep 0.2; done; grep -qx v99 /tmp/out && kraftctl get b | grep -qx x'
 check "after a restart from a snapshot, a watch from revision 1 exits 3" sh -c \
