@@ -23,6 +23,8 @@
 
 enum { B_PUT, B_GET, B_MIXED };
 
+#define ERRNO_KINDS	160
+
 struct bench {
 	int mode;
 	uint32_t clients;
@@ -34,6 +36,7 @@ struct bench {
 	uint64_t next;		/* operations handed out (atomic) */
 	uint64_t done;		/* operations finished (atomic) */
 	uint64_t errors;	/* atomic */
+	uint64_t by_errno[ERRNO_KINDS];	/* atomic; the last: any larger */
 	uint64_t *lat;		/* ns, one per operation */
 };
 
@@ -77,8 +80,13 @@ static void *worker_run(void *arg)
 		a.flags = get ? b->flags : 0;
 		a.timeout_ms = b->timeout;
 		t0 = now_ns();
-		if (ioctl(w->fd, cmd, &a) < 0)
+		if (ioctl(w->fd, cmd, &a) < 0) {
 			__atomic_add_fetch(&b->errors, 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&b->by_errno[errno > 0 && errno <
+							ERRNO_KINDS - 1 ? errno :
+							ERRNO_KINDS - 1],
+					   1, __ATOMIC_RELAXED);
+		}
 		b->lat[i] = now_ns() - t0;
 		__atomic_add_fetch(&b->done, 1, __ATOMIC_RELAXED);
 	}
@@ -226,8 +234,21 @@ int cmd_bench(int argc, char **argv)
 		       b.ops / (elapsed / 1e9), lat_pct_ms(b.lat, b.ops, 50),
 		       lat_pct_ms(b.lat, b.ops, 99), lat_pct_ms(b.lat, b.ops, 99.9),
 		       b.errors);
-	if (b.errors)
+	if (b.errors) {
+		/* which errors, on stderr: stdout's formats stay as they are */
+		const char *sep = " ";
+
+		fprintf(stderr, "kraftctl: bench: %" PRIu64 " errors:", b.errors);
+		for (i = 0; i < ERRNO_KINDS; i++) {
+			if (!b.by_errno[i])
+				continue;
+			fprintf(stderr, "%s%" PRIu64 " %s", sep, b.by_errno[i],
+				i < ERRNO_KINDS - 1 ? strerror(i) : "other");
+			sep = ", ";
+		}
+		fprintf(stderr, "\n");
 		ret = EX_UNAVAIL;
+	}
 out:
 	for (i = 0; i < b.clients; i++)
 		close(ws[i].fd);

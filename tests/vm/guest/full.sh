@@ -32,8 +32,10 @@ node=kraft$((lead - 1))
 other=$((3 - lead))
 check "64 writers of 100 KB at once: those the ring cannot hold are refused" sh -c "
 	kraftctl -n $node -o json bench put --clients 64 --ops 128 \
-		--value-size 100000 --keys 4 >/tmp/b; rc=\$?; cat /tmp/b
+		--value-size 100000 --keys 4 >/tmp/b 2>/tmp/be; rc=\$?
+	cat /tmp/b /tmp/be
 	[ \$rc = 5 ] && ! grep -q '\"errors\":0}' /tmp/b &&
+	grep -q '^kraftctl: bench: [0-9]* errors: .*No space left on device' /tmp/be &&
 	dmesg | grep -q '$node: log full: writes refused'"
 check "the leader has not failed" sh -c \
 	"kraftctl -n $node -o json status | grep -q '\"failed\":false' &&
