@@ -55,6 +55,15 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* One failed operation, counted in all and by @err (from errno). */
+static void count_error(struct bench *b, int err)
+{
+	if (err <= 0 || err >= ERRNO_KINDS - 1)
+		err = ERRNO_KINDS - 1;
+	__atomic_add_fetch(&b->errors, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&b->by_errno[err], 1, __ATOMIC_RELAXED);
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
@@ -63,7 +72,7 @@ static void *worker_run(void *arg)
 	uint64_t i, t0;
 
 	if (!val || !out) {
-		__atomic_add_fetch(&b->errors, 1, __ATOMIC_RELAXED);
+		count_error(b, ENOMEM);
 		goto out;
 	}
 	memset(val, 'v', b->vsize);
@@ -80,13 +89,8 @@ static void *worker_run(void *arg)
 		a.flags = get ? b->flags : 0;
 		a.timeout_ms = b->timeout;
 		t0 = now_ns();
-		if (ioctl(w->fd, cmd, &a) < 0) {
-			__atomic_add_fetch(&b->errors, 1, __ATOMIC_RELAXED);
-			__atomic_add_fetch(&b->by_errno[errno > 0 && errno <
-							ERRNO_KINDS - 1 ? errno :
-							ERRNO_KINDS - 1],
-					   1, __ATOMIC_RELAXED);
-		}
+		if (ioctl(w->fd, cmd, &a) < 0)
+			count_error(b, errno);
 		b->lat[i] = now_ns() - t0;
 		__atomic_add_fetch(&b->done, 1, __ATOMIC_RELAXED);
 	}
