@@ -306,7 +306,7 @@ int kraft_store_snapshot_write(struct kraft_store *s, int slot,
 	u64 blk = kraft_dl_snap_slot(&s->sb, slot);
 	int err;
 
-	h->crc = kr_crc32c(~0u, buf, h->len);
+	h->crc = kr_crc32c_long(~0u, buf, h->len);
 	err = kraft_disk_write(&s->disk, (blk + 1) * KRAFT_DL_BLOCK, buf, span,
 			       KRAFT_DISK_FUA);
 	if (err)

@@ -439,15 +439,60 @@ int kraft_kv_apply(struct kraft_kv *kv, const u8 *buf, u32 len,
 	}
 }
 
-static int cmp_nodes(const void *a, const void *b)
+static int cmp_nodes(const struct kv_node *x, const struct kv_node *y)
 {
-	const struct kv_node *x = *(struct kv_node * const *)a;
-	const struct kv_node *y = *(struct kv_node * const *)b;
 	int c = memcmp(x->data, y->data, min(x->klen, y->klen));
 
 	if (c)
 		return c;
 	return x->klen < y->klen ? -1 : x->klen > y->klen;
+}
+
+/* @a's sorted runs [lo, mid) and [mid, hi) into one in @b. */
+static void merge_nodes(const struct kv_node **a, const struct kv_node **b,
+			u64 lo, u64 mid, u64 hi)
+{
+	u64 i = lo, j = mid, k;
+
+	for (k = lo; k < hi; k++) {
+		if (j >= hi || (i < mid && cmp_nodes(a[i], a[j]) <= 0))
+			b[k] = a[i++];
+		else
+			b[k] = a[j++];
+		if (!(k & 4095))
+			kr_yield();
+	}
+}
+
+/*
+ * Items in key order, by a bottom-up merge sort that yields every few
+ * thousand items (the kernel's sort() never does): sorting 100k items
+ * takes long under emulation, and the thread doing it must not hold a CPU
+ * that a node's loop needs. Return: 0 or -ENOMEM.
+ */
+static int sort_nodes(const struct kv_node **v, u64 n)
+{
+	const struct kv_node **tmp, **a = v, **b, **t;
+	u64 w, lo;
+
+	if (n < 2)
+		return 0;
+	tmp = kr_malloc(n * sizeof(*v));
+	if (!tmp)
+		return -ENOMEM;
+	b = tmp;
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w)
+			merge_nodes(a, b, lo, min(lo + w, n),
+				    min(lo + 2 * w, n));
+		t = a;
+		a = b;
+		b = t;
+	}
+	if (a != v)
+		memcpy(v, a, n * sizeof(*v));
+	kr_free(tmp);
+	return 0;
 }
 
 static bool has_prefix(const u8 *key, u32 klen, const u8 *p, u32 plen)
@@ -470,8 +515,9 @@ static bool has_prefix(const u8 *key, u32 klen, const u8 *p, u32 plen)
 int kraft_kv_range(const struct kraft_kv *kv, const u8 *prefix, u32 plen,
 		   u32 limit, kraft_kv_item_fn fn, void *arg, u64 *more)
 {
-	struct kv_node **v, *n;
+	const struct kv_node **v;
 	struct kraft_kv_item it;
+	struct kv_node *n;
 	u64 cnt = 0, i;
 	int err = 0;
 
@@ -489,7 +535,7 @@ int kraft_kv_range(const struct kraft_kv *kv, const u8 *prefix, u32 plen,
 		for (n = kv->buckets[i]; n; n = n->next)
 			if (has_prefix(n->data, n->klen, prefix, plen))
 				v[cnt++] = n;
-	kr_sort(v, cnt, sizeof(*v), cmp_nodes);
+	err = sort_nodes(v, cnt);
 	for (i = 0; i < cnt && (!limit || i < limit) && !err; i++) {
 		fill_item(v[i], &it);
 		err = fn(arg, &it);
@@ -587,14 +633,18 @@ int kraft_kv_capture(struct kraft_kv *kv, struct kraft_kv_capture **cap,
  * @cap: from kraft_kv_capture()
  * @out: as many bytes as it said
  *
- * Return: 0.
+ * Return: 0 or -ENOMEM.
  */
 int kraft_kv_seal(struct kraft_kv_capture *cap, u8 *out)
 {
-	u8 *p = out + SNAP_HDR_LEN;
+	u8 *p = out + SNAP_HDR_LEN, *sum = out;
+	u32 crc = ~0u;
 	u64 i;
+	int err;
 
-	kr_sort(cap->v, cap->n, sizeof(cap->v[0]), cmp_nodes);
+	err = sort_nodes(cap->v, cap->n);
+	if (err)
+		return err;
 	put_unaligned_le32(SNAP_MAGIC, out);
 	put_unaligned_le32(SNAP_VERSION, out + 4);
 	put_unaligned_le64(cap->rev, out + 8);
@@ -610,8 +660,13 @@ int kraft_kv_seal(struct kraft_kv_capture *cap, u8 *out)
 		put_unaligned_le64(n->version, p + 24);
 		memcpy(p + SNAP_ITEM_LEN, n->data, n->klen + n->vlen);
 		p += SNAP_ITEM_LEN + n->klen + n->vlen;
+		if (p - sum >= 65536) {	/* checksum as it goes, and yield */
+			crc = kr_crc32c(crc, sum, p - sum);
+			sum = p;
+			kr_yield();
+		}
 	}
-	put_unaligned_le32(kr_crc32c(~0u, out, p - out), p);
+	put_unaligned_le32(kr_crc32c(crc, sum, p - sum), p);
 	return 0;
 }
 
@@ -649,11 +704,12 @@ int kraft_kv_snapshot(struct kraft_kv *kv, u8 **buf, u32 *len)
 	if (err)
 		return err;
 	out = kr_malloc(*len);
-	if (out)
-		kraft_kv_seal(cap, out);
+	err = out ? kraft_kv_seal(cap, out) : -ENOMEM;
 	kraft_kv_release(kv, cap);
-	if (!out)
-		return -ENOMEM;
+	if (err) {
+		kr_free(out);
+		return err;
+	}
 	*buf = out;
 	return 0;
 }
@@ -679,7 +735,8 @@ int kraft_kv_restore(struct kraft_kv *kv, const u8 *buf, u32 len)
 	if (len < SNAP_HDR_LEN + 4 || get_unaligned_le32(buf) != SNAP_MAGIC ||
 	    get_unaligned_le32(buf + 4) != SNAP_VERSION ||
 	    get_unaligned_le64(buf + 24) ||
-	    kr_crc32c(~0u, buf, len - 4) != get_unaligned_le32(buf + len - 4))
+	    kr_crc32c_long(~0u, buf, len - 4) !=
+	    get_unaligned_le32(buf + len - 4))
 		return -EINVAL;
 	rev = get_unaligned_le64(buf + 8);
 	n_items = get_unaligned_le64(buf + 16);

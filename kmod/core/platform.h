@@ -22,6 +22,7 @@
 #include <linux/bug.h>
 #include <linux/crc32c.h>
 #include <linux/sort.h>
+#include <linux/sched.h>
 #include <asm/unaligned.h>
 
 /* The core runs in process context (a node's event loop), so it may sleep. */
@@ -39,6 +40,12 @@ static inline u32 kr_crc32c(u32 seed, const void *buf, size_t len)
 {
 	return crc32c(seed, buf, len);
 }
+
+/*
+ * Lets other threads run in the middle of long work (sorting a large
+ * state, checksumming a snapshot): the kernel preempts voluntarily.
+ */
+#define kr_yield()		cond_resched()
 
 #else /* userspace */
 
@@ -68,6 +75,7 @@ typedef int64_t s64;
 #define kr_debug(fmt, ...)	do { } while (0)
 #define KR_WARN_ON(c)		kr_warn_on_user(!!(c), #c, __FILE__, __LINE__)
 #define kr_sort(b, n, sz, cmp)	qsort((b), (n), (sz), (cmp))
+#define kr_yield()		do { } while (0)
 
 #ifndef min
 #define min(a, b)		((a) < (b) ? (a) : (b))
@@ -130,5 +138,26 @@ static inline u64 get_unaligned_le64(const void *p)
 }
 
 #endif /* __KERNEL__ */
+
+/*
+ * CRC32C of a buffer of any size, in 64 KiB pieces with a kr_yield()
+ * between them: the kernel's checksum of one piece runs with preemption
+ * off (the FPU is held).
+ */
+static inline u32 kr_crc32c_long(u32 seed, const void *buf, size_t len)
+{
+	const u8 *p = buf;
+
+	while (len) {
+		size_t n = len < 65536 ? len : 65536;
+
+		seed = kr_crc32c(seed, p, n);
+		p += n;
+		len -= n;
+		if (len)
+			kr_yield();
+	}
+	return seed;
+}
 
 #endif /* KRAFT_CORE_PLATFORM_H */

@@ -80,7 +80,7 @@ static int load_snap(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 			kr_free(data);
 			return err;
 		}
-		if (kr_crc32c(~0u, data, c->len) != c->crc) {
+		if (kr_crc32c_long(~0u, data, c->len) != c->crc) {
 			kr_free(data);	/* torn: the older slot stands */
 			continue;
 		}

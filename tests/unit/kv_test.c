@@ -3,8 +3,8 @@
  * kv_test.c - the key/value state machine: put, get, delete,
  * compare-and-swap on mod revision, revisions and versions, range by
  * prefix with a limit, the watch history and its compaction, snapshot and
- * restore, captures sealed after the store changed, and command
- * validation.
+ * restore, captures sealed after the store changed, key order over
+ * thousands of keys, and command validation.
  */
 #include <kunit/test.h>
 #include "kv.h"
@@ -247,6 +247,73 @@ static void kraft_kv_snapshot_restore(struct kunit *test)
 	kraft_kv_free(b);
 }
 
+struct order_state {
+	u8 prev[16];
+	u32 prev_len;
+	u32 n;
+	bool bad;
+};
+
+static int order_fn(void *arg, const struct kraft_kv_item *it)
+{
+	struct order_state *o = arg;
+	int c = memcmp(o->prev, it->key, min(o->prev_len, it->klen));
+
+	if (o->n && (c > 0 || (!c && o->prev_len >= it->klen)))
+		o->bad = true;
+	memcpy(o->prev, it->key, it->klen);
+	o->prev_len = it->klen;
+	o->n++;
+	return 0;
+}
+
+/*
+ * Thousands of keys, some prefixes of others, in a scrambled order: a range
+ * and a snapshot (docs/wire-format.md: a 32-byte header, then per key 32
+ * bytes, the key and the value) list them in byte order, the sort and the
+ * checksum both working in pieces.
+ */
+static void kraft_kv_order_large(struct kunit *test)
+{
+	struct kraft_kv *a = kraft_kv_new(8), *b = kraft_kv_new(8);
+	struct order_state o = { .n = 0 }, so = { .n = 0 };
+	struct kraft_kv_outcome res;
+	struct kraft_kv_item it;
+	u32 len, i, off;
+	u64 more;
+	char k[16];
+	u8 *snap;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for (i = 0; i < 5003; i++) {
+		snprintf(k, sizeof(k), "%x", (u32)(i * 2654435761u) >> (i % 20));
+		KUNIT_ASSERT_EQ(test, apply(a, KRAFT_KV_PUT, k,
+					    "sixteen bytes ..", 0, &res), 0);
+	}
+	KUNIT_ASSERT_GT(test, kraft_kv_count(a), 4096);
+	KUNIT_ASSERT_EQ(test, kraft_kv_range(a, NULL, 0, 0, order_fn, &o,
+					     &more), 0);
+	KUNIT_EXPECT_EQ(test, o.n, kraft_kv_count(a));
+	KUNIT_EXPECT_FALSE(test, o.bad);
+	KUNIT_ASSERT_EQ(test, kraft_kv_snapshot(a, &snap, &len), 0);
+	KUNIT_EXPECT_GT(test, len, 3 * 65536);
+	for (off = 32; off + 4 < len; off += 32 + it.klen + it.vlen) {
+		it.klen = get_unaligned_le32(snap + off);
+		it.vlen = get_unaligned_le32(snap + off + 4);
+		it.key = snap + off + 32;
+		KUNIT_ASSERT_LE(test, it.klen, sizeof(so.prev));
+		order_fn(&so, &it);
+	}
+	KUNIT_EXPECT_EQ(test, so.n, kraft_kv_count(a));
+	KUNIT_EXPECT_FALSE(test, so.bad);
+	KUNIT_ASSERT_EQ(test, kraft_kv_restore(b, snap, len), 0);
+	KUNIT_EXPECT_EQ(test, kraft_kv_count(b), kraft_kv_count(a));
+	kr_free(snap);
+	kraft_kv_free(a);
+	kraft_kv_free(b);
+}
+
 static void kraft_kv_cmd_validation(struct kunit *test)
 {
 	struct kraft_kv_cmd c = { .op = KRAFT_KV_PUT, .key = (const u8 *)"k",
@@ -282,6 +349,7 @@ static struct kunit_case kraft_kv_cases[] = {
 	KUNIT_CASE(kraft_kv_history_compaction),
 	KUNIT_CASE(kraft_kv_snapshot_restore),
 	KUNIT_CASE(kraft_kv_capture_then_change),
+	KUNIT_CASE(kraft_kv_order_large),
 	KUNIT_CASE(kraft_kv_cmd_validation),
 	{}
 };
