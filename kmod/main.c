@@ -15,6 +15,9 @@ static int __init kraft_mod_init(void)
 {
 	int ret;
 
+	ret = kraft_items_init();
+	if (ret)
+		goto err_items;
 	ret = kraft_chardev_init();
 	if (ret)
 		goto err_chardev;
@@ -29,6 +32,8 @@ static int __init kraft_mod_init(void)
 err_netlink:
 	kraft_chardev_uninit();
 err_chardev:
+	kraft_items_uninit();
+err_items:
 	return ret;
 }
 
@@ -37,6 +42,7 @@ static void __exit kraft_mod_exit(void)
 	kraft_netlink_uninit();
 	kraft_nodes_down_all();
 	kraft_chardev_uninit();
+	kraft_items_uninit();
 	pr_info("version %s unloaded\n", KRAFT_VERSION);
 }
 

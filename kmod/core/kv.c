@@ -97,6 +97,16 @@ struct kraft_kv *kraft_kv_new(u32 history_max)
 	return kv;
 }
 
+static size_t node_size(u32 klen, u32 vlen)
+{
+	return sizeof(struct kv_node) + klen + vlen;
+}
+
+static void free_node(struct kv_node *n)
+{
+	kr_item_free(n, node_size(n->klen, n->vlen));
+}
+
 /* An item out of the store: freed, unless a capture may still read it. */
 static void drop_node(struct kraft_kv *kv, struct kv_node *n)
 {
@@ -104,7 +114,7 @@ static void drop_node(struct kraft_kv *kv, struct kv_node *n)
 		n->next = kv->deferred;
 		kv->deferred = n;
 	} else {
-		kr_free(n);
+		free_node(n);
 	}
 }
 
@@ -114,7 +124,7 @@ static void free_deferred(struct kraft_kv *kv)
 
 	for (n = kv->deferred; n; n = next) {
 		next = n->next;
-		kr_free(n);
+		free_node(n);
 	}
 	kv->deferred = NULL;
 }
@@ -357,7 +367,7 @@ static int do_put(struct kraft_kv *kv, const struct kraft_kv_cmd *c,
 	u64 h = hash_key(c->key, c->klen);
 	struct kv_node **pp = find(kv, c->key, c->klen, h), *old = *pp, *n;
 
-	n = kr_malloc(sizeof(*n) + c->klen + c->vlen);
+	n = kr_item_alloc(node_size(c->klen, c->vlen));
 	if (!n)
 		return -ENOMEM;
 	n->hash = h;
@@ -616,9 +626,12 @@ int kraft_kv_capture(struct kraft_kv *kv, struct kraft_kv_capture **cap,
 	c = kr_malloc(sizeof(*c) + (kv->count ?: 1) * sizeof(c->v[0]));
 	if (!c)
 		return -ENOMEM;
-	for (i = 0; i < kv->n_buckets; i++)
+	for (i = 0; i < kv->n_buckets; i++) {
 		for (n = kv->buckets[i]; n; n = n->next)
 			c->v[k++] = n;
+		if (!(i & 4095))
+			kr_yield();
+	}
 	c->rev = kv->rev;
 	c->n = k;
 	kv->pins++;
@@ -774,6 +787,8 @@ int kraft_kv_restore(struct kraft_kv *kv, const u8 *buf, u32 len)
 		    (*pp)->mod_rev > rev || !(*pp)->version)
 			goto fail;
 		off += SNAP_ITEM_LEN + c.klen + c.vlen;
+		if (!(i & 4095))
+			kr_yield();
 	}
 	if (off != len - 4)
 		goto fail;

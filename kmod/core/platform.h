@@ -4,9 +4,10 @@
  *
  * Everything under kmod/core/ includes this file and nothing else from the
  * kernel or libc. It maps fixed-width types, allocation, byte order, errno
- * values, assertions and CRC32C onto the kernel (when __KERNEL__ is defined)
- * or onto libc (userspace tests, simulation, fuzzers). No locks are taken
- * here; the core is single-threaded by contract: its caller serializes.
+ * values, assertions, CRC32C and yielding onto the kernel (when __KERNEL__
+ * is defined) or onto libc (userspace tests, simulation, fuzzers). No
+ * locks are taken here; the core is single-threaded by contract: its
+ * caller serializes, and calls it where it may sleep.
  */
 #ifndef KRAFT_CORE_PLATFORM_H
 #define KRAFT_CORE_PLATFORM_H
@@ -47,6 +48,14 @@ static inline u32 kr_crc32c(u32 seed, const void *buf, size_t len)
  */
 #define kr_yield()		cond_resched()
 
+/* The KV state machine's items, in caches of their own (item_kernel.c). */
+void *kraft_item_alloc(size_t size);
+void kraft_item_free(void *p, size_t size);
+int kraft_items_init(void);
+void kraft_items_uninit(void);
+#define kr_item_alloc(n)	kraft_item_alloc(n)
+#define kr_item_free(p, n)	kraft_item_free((p), (n))
+
 #else /* userspace */
 
 #include <stdint.h>
@@ -76,6 +85,8 @@ typedef int64_t s64;
 #define KR_WARN_ON(c)		kr_warn_on_user(!!(c), #c, __FILE__, __LINE__)
 #define kr_sort(b, n, sz, cmp)	qsort((b), (n), (sz), (cmp))
 #define kr_yield()		do { } while (0)
+#define kr_item_alloc(n)	malloc(n)
+#define kr_item_free(p, n)	free(p)
 
 #ifndef min
 #define min(a, b)		((a) < (b) ? (a) : (b))

@@ -354,8 +354,25 @@ static struct kunit_case kraft_kv_cases[] = {
 	{}
 };
 
+#ifdef __KERNEL__
+/* Items from kraft.ko's own caches (kmod/core/item_kernel.c), as in a node. */
+static int kraft_kv_suite_init(struct kunit_suite *suite)
+{
+	return kraft_items_init();
+}
+
+static void kraft_kv_suite_exit(struct kunit_suite *suite)
+{
+	kraft_items_uninit();
+}
+#endif
+
 static struct kunit_suite kraft_kv_suite = {
 	.name = "kraft_kv",
+#ifdef __KERNEL__
+	.suite_init = kraft_kv_suite_init,
+	.suite_exit = kraft_kv_suite_exit,
+#endif
 	.test_cases = kraft_kv_cases,
 };
 
