@@ -10,7 +10,8 @@
  * from ever being returned (25k free objects, 1.6 MB a node, after 100k
  * puts of 128 B in the benchmark). Caches of their own keep items packed.
  * The caches are whitelisted for usercopy (items hold user data), which
- * also keeps SLUB from merging them into kmalloc's. Items larger than the
+ * also keeps SLUB from merging them into kmalloc's; an unmerged cache's
+ * name must be unique, hence the module's name in it. Items larger than the
  * largest class come from kvmalloc(); so does everything when the caches
  * were never created (the test modules), and an item is freed the way it
  * was allocated because the caches outlive every item: they are made at
@@ -93,7 +94,9 @@ int kraft_items_init(void)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(item_sizes); i++) {
-		snprintf(name, sizeof(name), "kraft_item_%u", item_sizes[i]);
+		/* kraft_item_192; the KUnit module's own are kraft_test_... */
+		snprintf(name, sizeof(name), KBUILD_MODNAME "_item_%u",
+			 item_sizes[i]);
 		item_caches[i] = kmem_cache_create_usercopy(name,
 				item_sizes[i], 0, 0, 0, item_sizes[i], NULL);
 		if (!item_caches[i]) {
