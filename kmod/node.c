@@ -8,8 +8,10 @@
  * anything; a failed write fails the node safe.
  *
  * Messages travel through the node's transport (kmod/transport.c): the
- * loop encodes and queues what each ready sends; the transport hands
- * received frames to @rxq, which the loop decodes and steps.
+ * loop encodes what each ready sends and writes it to the peer's socket
+ * (or queues it), and reads the sockets the transport says have data
+ * (kraft_tp_receive()), which hands their frames to @rxq; the loop then
+ * decodes and steps them.
  *
  * Locks, in order: kraft_nodes_lock (mutex: the node list, node up and
  * down), then a node's lock (spinlock: its incoming and receive lists,
@@ -528,7 +530,7 @@ static void run_ready(struct kraft_node *n)
 			kraft_node_fail(n, "persisting", err);
 			return;
 		}
-		if (!rd.msgs_early)
+		if (!rd.msgs_early && rd.role != KRAFT_LEADER)
 			send_msgs(n, &rd);
 		for (i = 0; i < rd.n_committed; i++) {
 			apply(n, &rd.committed[i]);
@@ -536,6 +538,12 @@ static void run_ready(struct kraft_node *n)
 		}
 		if (rd.n_committed && !list_empty(&n->watches))
 			kraft_watches_feed(n);
+		/*
+		 * A leader answers the writes it committed before it writes
+		 * the new commit index to its followers' sockets.
+		 */
+		if (!rd.msgs_early && rd.role == KRAFT_LEADER)
+			send_msgs(n, &rd);
 		for (i = 0; i < rd.n_reads; i++) {
 			req = find_req(n, rd.reads[i].ctx);
 			if (req) {
@@ -576,7 +584,7 @@ static void run_ready(struct kraft_node *n)
 }
 
 
-/* Transport callback (its workqueue): queue a received frame. */
+/* Transport callback (the loop, or its workqueue): queue a received frame. */
 static void kraft_node_deliver(void *owner, struct kraft_frame *f)
 {
 	struct kraft_node *n = owner;
@@ -595,6 +603,14 @@ static void kraft_node_deliver(void *owner, struct kraft_frame *f)
 		wake_up(&n->wq);
 	else
 		kraft_frame_free(f);
+}
+
+/* Transport callback (socket callbacks): a connection has data to read. */
+static void kraft_node_wake(void *owner)
+{
+	struct kraft_node *n = owner;
+
+	wake_up(&n->wq);
 }
 
 static void take_received(struct kraft_node *n)
@@ -682,8 +698,8 @@ static bool has_work(struct kraft_node *n)
 	spin_lock(&n->lock);
 	work = !list_empty(&n->incoming) || !list_empty(&n->rxq);
 	spin_unlock(&n->lock);
-	return work || atomic_read(&n->ticks) || kraft_snap_ready(n) ||
-	       kthread_should_stop();
+	return work || kraft_tp_rx_pending(n->tp) || atomic_read(&n->ticks) ||
+	       kraft_snap_ready(n) || kthread_should_stop();
 }
 
 static int kraft_node_loop(void *arg)
@@ -701,6 +717,7 @@ static int kraft_node_loop(void *arg)
 		 * against messages still waiting here. Ticks beyond it are
 		 * dropped, as etcd's node drops ticks it has no time for.
 		 */
+		kraft_tp_receive(n->tp);
 		take_received(n);
 		ticks = min(atomic_xchg(&n->ticks, 0), TICKS_MAX);
 		while (ticks-- > 0 && !n->status.failed)
@@ -858,6 +875,7 @@ static int start_transport(struct kraft_node *n,
 		.net = n->net, .self = n->sb.node_id, .cluster = n->sb.cluster,
 		.key = n->sb.key, .key_len = n->sb.key_len, .name = n->name,
 		.owner = n, .deliver = kraft_node_deliver,
+		.wake = kraft_node_wake,
 	};
 	const char *listen = c->listen;
 	u32 i;

@@ -11,24 +11,36 @@
  * unacknowledged for a second (TCP_USER_TIMEOUT, keepalive). Unsent frames per peer are
  * bounded; past the bound they are dropped (Raft resends) and counted.
  *
- * All socket work runs on the transport's workqueue: socket callbacks
- * (softirq) only queue work. A connection's callbacks are unhooked when it
- * is killed (so nothing queues work for it afterwards, not even while the
- * workqueue drains at stop); it is freed by its release work alone, which
- * waits for its receive and send works first.
+ * The node's loop does the socket work of messages itself, which saves a
+ * thread's wakeup each way of each hop: a message sent to a connection
+ * with nothing queued goes straight to the socket (what it does not take
+ * is queued for the connection's send work), and a handshaken connection
+ * with data to read is put on @rx_ready, and the loop woken to read it
+ * (kraft_tp_receive()). The rest runs on the transport's workqueue: the
+ * handshake, queued sends, accepting and dialing, EOF. Socket callbacks
+ * (softirq, or process context with BHs on) only list, wake or queue
+ * work. A connection's callbacks are unhooked when it is killed (so
+ * nothing queues work for it afterwards, not even while the workqueue
+ * drains at stop), and it leaves @rx_ready. Its release work waits for its
+ * receive and send works and shuts the socket down; the last reference
+ * (the release work's, or the loop's while in the socket) frees it.
  *
- * Locks, in order: tp->lock (spinlock: peers, the connection list,
- * counters), then a connection's lock (spinlock: its send queue) or a
- * socket's sk_callback_lock (write side, to unhook a killed connection).
- * Socket callbacks take only sk_callback_lock (read side).
+ * Locks, in order: a connection's rx_mutex or tx_mutex (whoever reads or
+ * writes its socket), then tp->lock (spinlock: peers, the connection list,
+ * counters), then a connection's lock (spinlock: its send queue), a
+ * socket's sk_callback_lock (write side, to unhook a killed connection) or
+ * tp->rx_lock (spinlock, BHs off: @rx_ready). Socket callbacks take
+ * sk_callback_lock (read side), then tp->rx_lock.
  */
 #include <linux/crc32c.h>
 #include <linux/inet.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/random.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/sock.h>
@@ -75,13 +87,17 @@ struct kraft_conn {
 	bool sent_hello;
 	u8 nonce[NONCE_LEN];
 	u8 peer_nonce[NONCE_LEN];
-	/* receive (rx work only) */
+	/* receive (under rx_mutex) */
+	struct mutex rx_mutex;
+	struct list_head rx_link;	/* on tp->rx_ready, or empty */
 	u8 hdr[FRAME_HDR];
 	u32 hdr_got;
 	u8 type;
 	u32 crc;
 	struct kraft_frame *rx;
 	/* send */
+	refcount_t ref;		/* the release work's, and senders' */
+	struct mutex tx_mutex;	/* held while writing to @sock */
 	spinlock_t lock;
 	struct list_head txq;
 	u32 tx_bytes;
@@ -103,6 +119,8 @@ struct kraft_tp {
 	void (*def_state_change)(struct sock *sk);
 	spinlock_t lock;
 	bool stopping;
+	spinlock_t rx_lock;
+	struct list_head rx_ready;	/* connections for kraft_tp_receive() */
 	struct list_head conns;
 	u32 n_conns;
 	struct tp_peer peers[KRAFT_BOOK_MAX];
@@ -201,20 +219,34 @@ static void restore_callbacks(struct kraft_tp *tp, struct sock *sk)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
-static void conn_release(struct work_struct *w)
+/* Drop a reference to @c; the last frees it (process context). */
+static void conn_put(struct kraft_conn *c)
 {
-	struct kraft_conn *c = container_of(w, struct kraft_conn, release);
 	struct kraft_frame *f, *tmp;
 
-	cancel_work_sync(&c->rx_work);
+	if (!refcount_dec_and_test(&c->ref))
+		return;
+	/* a sender may have queued it after the release work cancelled it */
 	cancel_work_sync(&c->tx_work);
-	kernel_sock_shutdown(c->sock, SHUT_RDWR);
 	sock_release(c->sock);
 	list_for_each_entry_safe(f, tmp, &c->txq, link)
 		kraft_frame_free(f);
 	if (c->rx)
 		kraft_frame_free(c->rx);
+	mutex_destroy(&c->tx_mutex);
+	mutex_destroy(&c->rx_mutex);
 	kfree(c);
+}
+
+static void conn_release(struct work_struct *w)
+{
+	struct kraft_conn *c = container_of(w, struct kraft_conn, release);
+
+	cancel_work_sync(&c->rx_work);
+	cancel_work_sync(&c->tx_work);
+	/* a sender still in the socket gets an error, and puts last */
+	kernel_sock_shutdown(c->sock, SHUT_RDWR);
+	conn_put(c);
 }
 
 /* Under tp->lock. */
@@ -235,8 +267,11 @@ static void conn_kill_locked(struct kraft_conn *c)
 	if (c->dead)
 		return;
 	c->dead = true;
-	/* from here on no socket callback queues work for @c */
+	/* from here on no socket callback queues work for @c or lists it */
 	restore_callbacks(tp, c->sock->sk);
+	spin_lock_bh(&tp->rx_lock);
+	list_del_init(&c->rx_link);
+	spin_unlock_bh(&tp->rx_lock);
 	list_del(&c->link);
 	tp->n_conns--;
 	p = find_peer(tp, c->peer);
@@ -273,14 +308,29 @@ static void conn_bad(struct kraft_conn *c, const char *why)
 
 /* --- socket callbacks (softirq) ------------------------------------- */
 
+/* List @c for the loop's kraft_tp_receive() unless it is (or is dead). */
+static void conn_list_rx(struct kraft_conn *c)
+{
+	struct kraft_tp *tp = c->tp;
+
+	spin_lock_bh(&tp->rx_lock);
+	if (list_empty(&c->rx_link) && !READ_ONCE(c->dead))
+		list_add_tail(&c->rx_link, &tp->rx_ready);
+	spin_unlock_bh(&tp->rx_lock);
+}
+
 static void conn_data_ready(struct sock *sk)
 {
 	struct kraft_conn *c;
 
 	read_lock_bh(&sk->sk_callback_lock);
 	c = sk->sk_user_data;
-	if (c)
-		queue_work(c->tp->wq, &c->rx_work);
+	if (c && READ_ONCE(c->state) == CONN_UP) {
+		conn_list_rx(c);
+		c->tp->cfg.wake(c->tp->cfg.owner);
+	} else if (c) {
+		queue_work(c->tp->wq, &c->rx_work);	/* the handshake */
+	}
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
@@ -359,30 +409,41 @@ static int conn_send_frame(struct kraft_conn *c, u8 type, const void *p,
 	return err;
 }
 
+/* Write what the socket takes of @f's unsent bytes; under tx_mutex. */
+static int conn_write(struct kraft_conn *c, struct kraft_frame *f)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov = {
+		.iov_base = f->data + f->off,
+		.iov_len = f->len - f->off,
+	};
+	int n = kernel_sendmsg(c->sock, &msg, &iov, 1, iov.iov_len);
+
+	if (n > 0)
+		f->off += n;
+	return n;
+}
+
 static void conn_tx(struct work_struct *w)
 {
 	struct kraft_conn *c = container_of(w, struct kraft_conn, tx_work);
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
 	struct kraft_frame *f;
-	struct kvec iov;
 	int n;
 
+	mutex_lock(&c->tx_mutex);
 	for (;;) {
 		spin_lock(&c->lock);
 		f = list_first_entry_or_null(&c->txq, struct kraft_frame, link);
 		spin_unlock(&c->lock);
 		if (!f || READ_ONCE(c->dead))
-			return;
-		iov.iov_base = f->data + f->off;
-		iov.iov_len = f->len - f->off;
-		n = kernel_sendmsg(c->sock, &msg, &iov, 1, iov.iov_len);
+			break;
+		n = conn_write(c, f);
 		if (n == -EAGAIN)
-			return;		/* write_space queues us again */
+			break;		/* write_space queues us again */
 		if (n <= 0) {
 			conn_kill(c);
-			return;
+			break;
 		}
-		f->off += n;
 		if (f->off < f->len)
 			continue;
 		spin_lock(&c->lock);
@@ -392,6 +453,48 @@ static void conn_tx(struct work_struct *w)
 		spin_unlock(&c->lock);
 		kraft_frame_free(f);
 	}
+	mutex_unlock(&c->tx_mutex);
+}
+
+/*
+ * Send @f on @c from the caller when nothing is queued before it and no
+ * one else is writing; what the socket does not take is queued first in
+ * line. Return: 0 (@f is sent or queued), 1 (the caller queues @f), or
+ * -EPIPE (the connection failed and is killed; @f still the caller's).
+ */
+static int conn_send_now(struct kraft_conn *c, struct kraft_frame *f)
+{
+	bool idle;
+	int n;
+
+	if (!mutex_trylock(&c->tx_mutex))
+		return 1;
+	spin_lock(&c->lock);
+	idle = list_empty(&c->txq);
+	spin_unlock(&c->lock);
+	if (!idle || READ_ONCE(c->dead)) {
+		mutex_unlock(&c->tx_mutex);
+		return 1;
+	}
+	n = conn_write(c, f);
+	if (n < 0 && n != -EAGAIN) {
+		mutex_unlock(&c->tx_mutex);
+		conn_kill(c);
+		return -EPIPE;
+	}
+	if (f->off < f->len) {
+		/* the rest before anything queued meanwhile */
+		spin_lock(&c->lock);
+		list_add(&f->link, &c->txq);
+		c->tx_bytes += f->len;
+		c->tx_frames++;
+		spin_unlock(&c->lock);
+		queue_work(c->tp->wq, &c->tx_work);
+	} else {
+		kraft_frame_free(f);
+	}
+	mutex_unlock(&c->tx_mutex);
+	return 0;
 }
 
 /* --- handshake --------------------------------------------------------- */
@@ -467,7 +570,7 @@ static int on_hello(struct kraft_conn *c, const u8 *p, u32 len)
 			  mac);
 	if (!err)
 		err = conn_send_frame(c, FRAME_AUTH, mac, sizeof(mac));
-	c->state = CONN_AUTH;
+	WRITE_ONCE(c->state, CONN_AUTH);
 	return err;
 }
 
@@ -498,7 +601,7 @@ static int on_auth(struct kraft_conn *c, const u8 *p, u32 len)
 		conn_kill_locked(old);
 	pr->conn = c;
 	pr->backoff_ms = BACKOFF_MIN_MS;
-	c->state = CONN_UP;
+	WRITE_ONCE(c->state, CONN_UP);
 	spin_unlock(&tp->lock);
 	pr_info("%s: peer %llu connected\n", tp->cfg.name, c->peer);
 	trace_kraft_peer(tp->cfg.name, c->peer, true);
@@ -568,9 +671,12 @@ static int rx_frame(struct kraft_conn *c)
 	return err;
 }
 
-static void conn_rx(struct work_struct *w)
+/*
+ * Read and handle what @c's socket has, under rx_mutex. Return: false when
+ * the budget ran out with more maybe waiting, true otherwise.
+ */
+static bool conn_rx_some(struct kraft_conn *c)
 {
-	struct kraft_conn *c = container_of(w, struct kraft_conn, rx_work);
 	int n, budget = 64;
 
 	while (!READ_ONCE(c->dead)) {
@@ -587,7 +693,7 @@ static void conn_rx(struct work_struct *w)
 				conn_bad(c, n == -EACCES ?
 					 "message before the handshake" :
 					 "bad frame header");
-				return;
+				return true;
 			}
 		}
 		if (c->rx->off < c->rx->len) {
@@ -604,17 +710,28 @@ static void conn_rx(struct work_struct *w)
 			conn_bad(c, n == -EBADMSG ? "checksum mismatch" :
 				 n == -EKEYREJECTED ? "authentication failed" :
 				 "handshake refused");
-			return;
+			return true;
 		}
-		if (!--budget) {	/* let others run */
-			queue_work(c->tp->wq, &c->rx_work);
-			return;
-		}
+		if (!--budget)	/* let others run */
+			return false;
 	}
-	return;
+	return true;
 stop:
-	if (n != -EAGAIN)	/* else data_ready queues us again */
+	if (n != -EAGAIN)	/* else data_ready calls again */
 		conn_kill(c);	/* EOF or error */
+	return true;
+}
+
+static void conn_rx(struct work_struct *w)
+{
+	struct kraft_conn *c = container_of(w, struct kraft_conn, rx_work);
+	bool done;
+
+	mutex_lock(&c->rx_mutex);
+	done = conn_rx_some(c);
+	mutex_unlock(&c->rx_mutex);
+	if (!done)
+		queue_work(c->tp->wq, &c->rx_work);
 }
 
 /* --- connections -------------------------------------------------------- */
@@ -635,6 +752,10 @@ static int conn_add(struct kraft_tp *tp, struct socket *sock,
 	c->peer = dialed ? dialed->id : 0;
 	c->state = CONN_HELLO;
 	get_random_bytes(c->nonce, NONCE_LEN);
+	refcount_set(&c->ref, 1);
+	mutex_init(&c->tx_mutex);
+	mutex_init(&c->rx_mutex);
+	INIT_LIST_HEAD(&c->rx_link);
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->txq);
 	INIT_WORK(&c->rx_work, conn_rx);
@@ -793,18 +914,23 @@ void kraft_tp_remove_peer(struct kraft_tp *tp, u64 id)
 }
 
 /**
- * kraft_tp_send() - queue a message for a peer
+ * kraft_tp_send() - send a message to a peer
  * @tp: the transport
  * @to: the peer
  * @buf: the encoded message
  * @len: its length
  *
- * Return: 0, -ENOTCONN (no handshaken connection: Raft resends),
- * -ENOBUFS (queue full; counted as dropped), -ENOMEM, -EMSGSIZE.
+ * Process context (it may write to the socket itself); not concurrently
+ * with kraft_tp_stop().
+ *
+ * Return: 0 (sent or queued), -ENOTCONN (no handshaken connection: Raft
+ * resends), -EPIPE (the connection failed on this send), -ENOBUFS (queue
+ * full; counted as dropped), -ENOMEM, -EMSGSIZE.
  */
 int kraft_tp_send(struct kraft_tp *tp, u64 to, const void *buf, u32 len)
 {
 	struct kraft_frame *f;
+	struct kraft_conn *c;
 	struct tp_peer *p;
 	int err;
 
@@ -815,18 +941,79 @@ int kraft_tp_send(struct kraft_tp *tp, u64 to, const void *buf, u32 len)
 		return -ENOMEM;
 	spin_lock(&tp->lock);
 	p = find_peer(tp, to);
-	if (!p || !p->conn) {
+	c = p ? p->conn : NULL;
+	if (!c) {
 		spin_unlock(&tp->lock);
 		kraft_frame_free(f);
 		return -ENOTCONN;
 	}
-	err = conn_queue(p->conn, f);
-	if (err)
-		tp->stats.dropped++;
+	refcount_inc(&c->ref);	/* alive: its kill is what clears p->conn */
 	spin_unlock(&tp->lock);
+	err = conn_send_now(c, f);
+	if (err == 1) {
+		err = conn_queue(c, f);
+		if (err) {
+			spin_lock(&tp->lock);
+			tp->stats.dropped++;
+			spin_unlock(&tp->lock);
+		}
+	}
+	conn_put(c);
 	if (err)
 		kraft_frame_free(f);
 	return err;
+}
+
+/**
+ * kraft_tp_rx_pending() - whether kraft_tp_receive() has work
+ * @tp: the transport
+ *
+ * Return: true when a connection has data to read (a racy hint: the
+ * caller sleeps on a condition that calls this, and is woken by
+ * &kraft_tp_config.wake after a connection is listed).
+ */
+bool kraft_tp_rx_pending(struct kraft_tp *tp)
+{
+	return !list_empty(&tp->rx_ready);
+}
+
+/**
+ * kraft_tp_receive() - read the handshaken connections that have data
+ * @tp: the transport
+ *
+ * Hands each whole message frame read to &kraft_tp_config.deliver. A
+ * connection with more than a budget's worth of frames is listed again
+ * for the next call. Process context, one caller at a time (the node's
+ * loop); not concurrently with kraft_tp_stop().
+ */
+void kraft_tp_receive(struct kraft_tp *tp)
+{
+	struct kraft_conn *c;
+	LIST_HEAD(batch);
+	bool done;
+
+	spin_lock_bh(&tp->rx_lock);
+	list_splice_init(&tp->rx_ready, &batch);
+	spin_unlock_bh(&tp->rx_lock);
+	for (;;) {
+		/* a kill takes @c off @batch under rx_lock too */
+		spin_lock_bh(&tp->rx_lock);
+		c = list_first_entry_or_null(&batch, struct kraft_conn,
+					     rx_link);
+		if (c) {
+			list_del_init(&c->rx_link);
+			refcount_inc(&c->ref);	/* listed: not released */
+		}
+		spin_unlock_bh(&tp->rx_lock);
+		if (!c)
+			return;
+		mutex_lock(&c->rx_mutex);
+		done = conn_rx_some(c);
+		mutex_unlock(&c->rx_mutex);
+		if (!done)
+			conn_list_rx(c);
+		conn_put(c);
+	}
 }
 
 bool kraft_tp_connected(struct kraft_tp *tp, u64 id)
@@ -901,6 +1088,8 @@ int kraft_tp_start(const struct kraft_tp_config *cfg, struct kraft_tp **out)
 	tp->cfg = *cfg;
 	strscpy(tp->cluster, cfg->cluster, sizeof(tp->cluster));
 	spin_lock_init(&tp->lock);
+	spin_lock_init(&tp->rx_lock);
+	INIT_LIST_HEAD(&tp->rx_ready);
 	INIT_LIST_HEAD(&tp->conns);
 	INIT_WORK(&tp->accept, tp_accept);
 	for (i = 0; i < KRAFT_BOOK_MAX; i++) {

@@ -47,9 +47,11 @@ struct kraft_frame {
  * @key_len: bytes of @key
  * @listen: the address to listen on
  * @name: for log lines ("kraft0")
- * @owner: passed back to @deliver
+ * @owner: passed back to @deliver and @wake
  * @deliver: takes a received message frame (and ownership of it); called
- *	from the transport's workqueue; must not sleep
+ *	from kraft_tp_receive() or the transport's workqueue; must not sleep
+ * @wake: a connection has data for kraft_tp_receive(); called from socket
+ *	callbacks (softirq, or process context with BHs on); must not sleep
  */
 struct kraft_tp_config {
 	struct net *net;
@@ -61,6 +63,7 @@ struct kraft_tp_config {
 	const char *name;
 	void *owner;
 	void (*deliver)(void *owner, struct kraft_frame *f);
+	void (*wake)(void *owner);
 };
 
 /**
@@ -79,6 +82,8 @@ void kraft_tp_stop(struct kraft_tp *tp);
 int kraft_tp_set_peer(struct kraft_tp *tp, u64 id, const char *addr);
 void kraft_tp_remove_peer(struct kraft_tp *tp, u64 id);
 int kraft_tp_send(struct kraft_tp *tp, u64 to, const void *buf, u32 len);
+bool kraft_tp_rx_pending(struct kraft_tp *tp);
+void kraft_tp_receive(struct kraft_tp *tp);
 bool kraft_tp_connected(struct kraft_tp *tp, u64 id);
 void kraft_tp_get_stats(struct kraft_tp *tp, struct kraft_tp_stats *s);
 void kraft_frame_free(struct kraft_frame *f);

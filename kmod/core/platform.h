@@ -22,7 +22,6 @@
 #include <linux/mm.h>
 #include <linux/bug.h>
 #include <linux/crc32c.h>
-#include <linux/sort.h>
 #include <linux/sched.h>
 #include <asm/unaligned.h>
 
@@ -35,7 +34,6 @@
 #define kr_warn(fmt, ...)	pr_warn(fmt, ##__VA_ARGS__)
 #define kr_debug(fmt, ...)	pr_debug(fmt, ##__VA_ARGS__)
 #define KR_WARN_ON(c)		WARN_ON(c)
-#define kr_sort(b, n, sz, cmp)	sort((b), (n), (sz), (cmp), NULL)
 
 static inline u32 kr_crc32c(u32 seed, const void *buf, size_t len)
 {
@@ -83,7 +81,6 @@ typedef int64_t s64;
 #define kr_warn(fmt, ...)	fprintf(stderr, fmt, ##__VA_ARGS__)
 #define kr_debug(fmt, ...)	do { } while (0)
 #define KR_WARN_ON(c)		kr_warn_on_user(!!(c), #c, __FILE__, __LINE__)
-#define kr_sort(b, n, sz, cmp)	qsort((b), (n), (sz), (cmp))
 #define kr_yield()		do { } while (0)
 #define kr_item_alloc(n)	malloc(n)
 #define kr_item_free(p, n)	free(p)
