@@ -14,9 +14,10 @@
  * decodes and steps them.
  *
  * Locks, in order: kraft_nodes_lock (mutex: the node list, node up and
- * down), then a node's lock (spinlock: its incoming and receive lists,
- * stopping flag and published status), then the transport's locks. The
- * loop takes the node's lock and, without it, the transport's.
+ * down), then a connection's rx_mutex (the transport's: the loop reading a
+ * socket hands frames to kraft_node_deliver()), then a node's lock
+ * (spinlock: its incoming and receive lists, stopping flag and published
+ * status). No transport lock is taken under the node's lock.
  */
 #include <linux/kthread.h>
 #include <linux/idr.h>
