@@ -474,6 +474,7 @@ static void run_ready(struct kraft_node *n)
 	struct kraft_req *req, *tmp;
 	struct kraft_status st;
 	struct kraft_ready rd;
+	bool sent;
 	u32 i;
 	int err;
 
@@ -492,7 +493,15 @@ static void run_ready(struct kraft_node *n)
 			trace_kraft_commit(n->name, rd.hs.commit,
 					   rd.n_committed);
 		err = 0;
-		if (rd.msgs_early)
+		/*
+		 * Messages go once, as soon as they may: before the entries
+		 * are durable when the core allows it (a leader's appends);
+		 * else a follower's once they are (its acknowledgements), a
+		 * leader's once the writes they commit are answered (the new
+		 * commit index to its followers).
+		 */
+		sent = rd.msgs_early;
+		if (sent)
 			send_msgs(n, &rd);
 		if (rd.snapshot) {
 			kraft_snap_wait(n);	/* its slot, then the leader's */
@@ -531,19 +540,17 @@ static void run_ready(struct kraft_node *n)
 			kraft_node_fail(n, "persisting", err);
 			return;
 		}
-		if (!rd.msgs_early && rd.role != KRAFT_LEADER)
+		if (!sent && rd.role != KRAFT_LEADER) {
 			send_msgs(n, &rd);
+			sent = true;
+		}
 		for (i = 0; i < rd.n_committed; i++) {
 			apply(n, &rd.committed[i]);
 			n->applied_bytes += rd.committed[i].len;
 		}
 		if (rd.n_committed && !list_empty(&n->watches))
 			kraft_watches_feed(n);
-		/*
-		 * A leader answers the writes it committed before it writes
-		 * the new commit index to its followers' sockets.
-		 */
-		if (!rd.msgs_early && rd.role == KRAFT_LEADER)
+		if (!sent)
 			send_msgs(n, &rd);
 		for (i = 0; i < rd.n_reads; i++) {
 			req = find_req(n, rd.reads[i].ctx);
@@ -614,26 +621,43 @@ static void kraft_node_wake(void *owner)
 	wake_up(&n->wq);
 }
 
+/* Decode and step one received frame. Return: 0 or the error. */
+static int step_frame(struct kraft_node *n, struct kraft_frame *f)
+{
+	struct kraft_msg m;
+	int err;
+
+	err = kraft_msg_decode(f->data, f->len, &m);
+	if (err)
+		return err;
+	if (m.from != f->from || m.to != n->sb.node_id)
+		err = -EINVAL;
+	else
+		err = kraft_raft_step(n->r, &m);
+	kraft_msg_release(&m);
+	return err;
+}
+
 static void take_received(struct kraft_node *n)
 {
 	struct kraft_frame *f, *tmp;
-	struct kraft_msg m;
 	LIST_HEAD(batch);
+	int err;
 
 	spin_lock(&n->lock);
 	list_splice_init(&n->rxq, &batch);
 	n->rx_frames = 0;
 	spin_unlock(&n->lock);
 	list_for_each_entry_safe(f, tmp, &batch, link) {
-		if (n->status.failed) {
-			/* a failed node stays silent */
-		} else if (kraft_msg_decode(f->data, f->len, &m)) {
+		/* a failed node stays silent */
+		err = n->status.failed ? 0 : step_frame(n, f);
+		if (err == -ENOMEM || err == -ENOSPC || err == -EBUSY) {
+			/* no room for it now, not the peer's fault */
+			spin_lock(&n->lock);
+			n->rx_dropped++;
+			spin_unlock(&n->lock);
+		} else if (err) {
 			n->rx_bad++;
-		} else {
-			if (m.from != f->from || m.to != n->sb.node_id ||
-			    kraft_raft_step(n->r, &m))
-				n->rx_bad++;
-			kraft_msg_release(&m);
 		}
 		kraft_frame_free(f);
 	}

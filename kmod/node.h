@@ -145,7 +145,8 @@ struct kraft_node_peer {
  * struct kraft_node_status - what NODE_GET reports, published by the loop
  * @st: the core's status
  * @disk_errors: I/O errors from the device
- * @frames_dropped: frames not sent or not taken (full queues, strangers)
+ * @frames_dropped: frames not sent or not taken (full queues, strangers,
+ *	no memory)
  * @frames_bad: frames that failed checks (checksum, handshake, decoding)
  * @failed: the node failed safe
  * @n_peers: entries of @peers
@@ -214,8 +215,10 @@ struct kraft_snap_job {
  * @tp: its transport
  * @rxq: received message frames for the loop (under @lock)
  * @rx_frames: frames on @rxq
- * @rx_dropped: frames dropped because @rxq was full
- * @rx_bad: frames the loop could not decode (loop only)
+ * @rx_dropped: frames dropped: @rxq was full, or no memory or log room to
+ *	take one in (under @lock)
+ * @rx_bad: frames the loop could not decode, or the core refused as
+ *	malformed (loop only)
  * @book: members' addresses (loop only)
  * @draft: the next status, built by the loop outside @lock
  * @watches: registered watches (loop only)

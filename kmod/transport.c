@@ -8,22 +8,24 @@
  * cluster's key (all zeros, and not checked, when the cluster has none).
  * Only then are MSG frames exchanged. Every frame carries its length and a
  * CRC32C; a bad frame closes the connection, and so does data left
- * unacknowledged for a second (TCP_USER_TIMEOUT, keepalive). Unsent frames per peer are
- * bounded; past the bound they are dropped (Raft resends) and counted.
+ * unacknowledged for a second (TCP_USER_TIMEOUT, keepalive). Unsent frames
+ * per peer are bounded; past the bound they are dropped (Raft resends) and
+ * counted.
  *
  * The node's loop does the socket work of messages itself, which saves a
  * thread's wakeup each way of each hop: a message sent to a connection
- * with nothing queued goes straight to the socket (what it does not take
- * is queued for the connection's send work), and a handshaken connection
- * with data to read is put on @rx_ready, and the loop woken to read it
- * (kraft_tp_receive()). The rest runs on the transport's workqueue: the
- * handshake, queued sends, accepting and dialing, EOF. Socket callbacks
- * (softirq, or process context with BHs on) only list, wake or queue
- * work. A connection's callbacks are unhooked when it is killed (so
- * nothing queues work for it afterwards, not even while the workqueue
- * drains at stop), and it leaves @rx_ready. Its release work waits for its
- * receive and send works and shuts the socket down; the last reference
- * (the release work's, or the loop's while in the socket) frees it.
+ * with nothing queued goes straight to the socket from the caller's buffer
+ * (what it does not take is copied and queued for the connection's send
+ * work), and a handshaken connection with data to read is put on
+ * @rx_ready, and the loop woken to read it (kraft_tp_receive()). The rest
+ * runs on the transport's workqueue: the handshake, queued sends,
+ * accepting and dialing, EOF. Socket callbacks (softirq, or process
+ * context with BHs on) only list, wake or queue work. A connection's
+ * callbacks are unhooked when it is killed (so nothing queues work for it
+ * afterwards, not even while the workqueue drains at stop), and it leaves
+ * @rx_ready. Its release work waits for its receive and send works and
+ * shuts the socket down; the last reference (the release work's, or the
+ * loop's while in the socket) frees it.
  *
  * Locks, in order: a connection's rx_mutex or tx_mutex (whoever reads or
  * writes its socket), then tp->lock (spinlock: peers, the connection list,
@@ -173,27 +175,34 @@ void kraft_frame_free(struct kraft_frame *f)
 	kvfree(f);
 }
 
-static struct kraft_frame *frame_new(u8 type, const void *payload, u32 len)
+/* Fill @h, the header of a frame of @len bytes of @payload (CRC over both) */
+static void frame_header(u8 *h, u8 type, const void *payload, u32 len)
 {
-	struct kraft_frame *f;
-	u8 *h;
 	u32 crc;
 
-	f = kvmalloc(struct_size(f, data, FRAME_HDR + len), GFP_KERNEL);
-	if (!f)
-		return NULL;
-	f->len = FRAME_HDR + len;
-	f->off = 0;
-	h = f->data;
 	put_unaligned_le32(FRAME_MAGIC, h);
 	h[4] = type;
 	h[5] = KRAFT_TP_VERSION;
 	put_unaligned_le16(0, h + 6);
 	put_unaligned_le32(len, h + 8);
-	memcpy(h + FRAME_HDR, payload, len);
 	crc = crc32c(~0u, h, 12);
-	crc = crc32c(crc, h + FRAME_HDR, len);
+	crc = crc32c(crc, payload, len);
 	put_unaligned_le32(crc, h + 12);
+}
+
+/* A frame to queue: @hdr and @len bytes of @payload, the first @off sent. */
+static struct kraft_frame *frame_new(const u8 *hdr, const void *payload,
+				     u32 len, u32 off)
+{
+	struct kraft_frame *f;
+
+	f = kvmalloc(struct_size(f, data, FRAME_HDR + len), GFP_KERNEL);
+	if (!f)
+		return NULL;
+	f->len = FRAME_HDR + len;
+	f->off = off;
+	memcpy(f->data, hdr, FRAME_HDR);
+	memcpy(f->data + FRAME_HDR, payload, len);
 	return f;
 }
 
@@ -372,20 +381,25 @@ static void listen_data_ready(struct sock *sk)
 /* --- sending ---------------------------------------------------------- */
 
 /*
- * Queue @f on @c. Return: 0 (@f is the queue's), or -ENOBUFS: the queue
- * is full and @f still the caller's (freed outside spinlocks: kvfree may
- * sleep).
+ * Queue @f on @c, at the end within the queue's bounds, or @first in line
+ * past them: the rest of a frame partly written must go before anything
+ * else, and must not be dropped (the stream would stop mid-frame).
+ * Return: 0 (@f is the queue's), or -ENOBUFS: the queue is full and @f
+ * still the caller's (freed outside spinlocks: kvfree may sleep).
  */
-static int conn_queue(struct kraft_conn *c, struct kraft_frame *f)
+static int conn_queue(struct kraft_conn *c, struct kraft_frame *f, bool first)
 {
 	int err = 0;
 
 	spin_lock(&c->lock);
-	if (c->tx_bytes + f->len > KRAFT_TP_QUEUE_BYTES ||
-	    c->tx_frames >= KRAFT_TP_QUEUE_FRAMES) {
+	if (first)
+		list_add(&f->link, &c->txq);
+	else if (c->tx_bytes + f->len > KRAFT_TP_QUEUE_BYTES ||
+		 c->tx_frames >= KRAFT_TP_QUEUE_FRAMES)
 		err = -ENOBUFS;
-	} else {
+	else
 		list_add_tail(&f->link, &c->txq);
+	if (!err) {
 		c->tx_bytes += f->len;
 		c->tx_frames++;
 	}
@@ -398,12 +412,15 @@ static int conn_queue(struct kraft_conn *c, struct kraft_frame *f)
 static int conn_send_frame(struct kraft_conn *c, u8 type, const void *p,
 			   u32 len)
 {
-	struct kraft_frame *f = frame_new(type, p, len);
+	struct kraft_frame *f;
+	u8 hdr[FRAME_HDR];
 	int err;
 
+	frame_header(hdr, type, p, len);
+	f = frame_new(hdr, p, len, 0);
 	if (!f)
 		return -ENOMEM;
-	err = conn_queue(c, f);
+	err = conn_queue(c, f, false);
 	if (err)
 		kraft_frame_free(f);
 	return err;
@@ -457,15 +474,23 @@ static void conn_tx(struct work_struct *w)
 }
 
 /*
- * Send @f on @c from the caller when nothing is queued before it and no
- * one else is writing; what the socket does not take is queued first in
- * line. Return: 0 (@f is sent or queued), 1 (the caller queues @f), or
- * -EPIPE (the connection failed and is killed; @f still the caller's).
+ * Send the frame of @hdr and @len bytes of @payload on @c from the caller
+ * when nothing is queued before it and no one else is writing; what the
+ * socket does not take is copied and queued first in line. Return: 0
+ * (sent or queued), 1 (not tried: the caller queues it), -ENOMEM (nothing
+ * sent), or -EPIPE (the connection failed and is killed).
  */
-static int conn_send_now(struct kraft_conn *c, struct kraft_frame *f)
+static int conn_send_now(struct kraft_conn *c, const u8 *hdr,
+			 const void *payload, u32 len)
 {
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov[2] = {
+		{ .iov_base = (void *)hdr, .iov_len = FRAME_HDR },
+		{ .iov_base = (void *)payload, .iov_len = len },
+	};
+	struct kraft_frame *f;
+	int n, err = 0;
 	bool idle;
-	int n;
 
 	if (!mutex_trylock(&c->tx_mutex))
 		return 1;
@@ -476,25 +501,24 @@ static int conn_send_now(struct kraft_conn *c, struct kraft_frame *f)
 		mutex_unlock(&c->tx_mutex);
 		return 1;
 	}
-	n = conn_write(c, f);
-	if (n < 0 && n != -EAGAIN) {
-		mutex_unlock(&c->tx_mutex);
+	n = kernel_sendmsg(c->sock, &msg, iov, 2, FRAME_HDR + len);
+	if (n == -EAGAIN)
+		n = 0;
+	if (n >= 0 && n < FRAME_HDR + len) {
+		f = frame_new(hdr, payload, len, n);
+		if (f)
+			conn_queue(c, f, true);
+		else if (n)
+			n = -ENOMEM;	/* cut short on the wire: kill */
+		else
+			err = -ENOMEM;
+	}
+	mutex_unlock(&c->tx_mutex);
+	if (n < 0) {
 		conn_kill(c);
 		return -EPIPE;
 	}
-	if (f->off < f->len) {
-		/* the rest before anything queued meanwhile */
-		spin_lock(&c->lock);
-		list_add(&f->link, &c->txq);
-		c->tx_bytes += f->len;
-		c->tx_frames++;
-		spin_unlock(&c->lock);
-		queue_work(c->tp->wq, &c->tx_work);
-	} else {
-		kraft_frame_free(f);
-	}
-	mutex_unlock(&c->tx_mutex);
-	return 0;
+	return err;
 }
 
 /* --- handshake --------------------------------------------------------- */
@@ -689,6 +713,10 @@ static bool conn_rx_some(struct kraft_conn *c)
 			if (c->hdr_got < FRAME_HDR)
 				continue;
 			n = rx_header(c);
+			if (n == -ENOMEM) {
+				conn_kill(c);	/* not the peer's fault */
+				return true;
+			}
 			if (n) {
 				conn_bad(c, n == -EACCES ?
 					 "message before the handshake" :
@@ -931,36 +959,35 @@ int kraft_tp_send(struct kraft_tp *tp, u64 to, const void *buf, u32 len)
 {
 	struct kraft_frame *f;
 	struct kraft_conn *c;
+	u8 hdr[FRAME_HDR];
 	struct tp_peer *p;
 	int err;
 
 	if (len > KRAFT_TP_MAX_FRAME)
 		return -EMSGSIZE;
-	f = frame_new(FRAME_MSG, buf, len);
-	if (!f)
-		return -ENOMEM;
+	frame_header(hdr, FRAME_MSG, buf, len);
 	spin_lock(&tp->lock);
 	p = find_peer(tp, to);
 	c = p ? p->conn : NULL;
 	if (!c) {
 		spin_unlock(&tp->lock);
-		kraft_frame_free(f);
 		return -ENOTCONN;
 	}
 	refcount_inc(&c->ref);	/* alive: its kill is what clears p->conn */
 	spin_unlock(&tp->lock);
-	err = conn_send_now(c, f);
+	err = conn_send_now(c, hdr, buf, len);
 	if (err == 1) {
-		err = conn_queue(c, f);
-		if (err) {
+		f = frame_new(hdr, buf, len, 0);
+		err = f ? conn_queue(c, f, false) : -ENOMEM;
+		if (err == -ENOBUFS) {
 			spin_lock(&tp->lock);
 			tp->stats.dropped++;
 			spin_unlock(&tp->lock);
 		}
+		if (err)
+			kraft_frame_free(f);
 	}
 	conn_put(c);
-	if (err)
-		kraft_frame_free(f);
 	return err;
 }
 

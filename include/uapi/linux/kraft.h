@@ -87,7 +87,8 @@ enum kraft_cmd {
  * @KRAFT_A_PEER_ID: u64, a member's id
  * @KRAFT_A_PEER_ADDR: string, a member's "HOST:PORT"
  * @KRAFT_A_LEARNER: flag
- * @KRAFT_A_FRAMES_DROPPED: u64, frames dropped (full queues, unknown peers)
+ * @KRAFT_A_FRAMES_DROPPED: u64, frames dropped (full queues, unknown peers,
+ *	no memory)
  * @KRAFT_A_FRAMES_BAD: u64, frames that failed length or checksum checks
  * @KRAFT_A_DISK_ERRORS: u64, I/O errors from the node's device
  * @KRAFT_A_FAILED: flag, the node has failed safe (see dmesg) and no
