@@ -4,10 +4,10 @@
 # Runs inside a debug-kernel guest with 3 blank disks: allocation failures
 # (failslab) in the module's own threads, the nodes' loops kraft/kraftN,
 # and in one writer's ioctls (task-filter: only tasks marked make-it-fail),
-# while another writer records what was acknowledged. Nodes may refuse requests or fail safe; the kernel must
-# not crash, warn or leak (the harness checks KASAN, lockdep, kmemleak),
-# and every acknowledged write must be there once the nodes are restarted
-# from their disks. Prints TAP.
+# while another writer records what was acknowledged. Nodes may refuse
+# requests or fail safe; the kernel must not crash, warn or leak (the
+# harness checks KASAN, lockdep, kmemleak), and every acknowledged write
+# must be there once the nodes are restarted from their disks. Prints TAP.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/net.sh"
 export KRAFTCTL_TIMEOUT_MS=1000
@@ -33,11 +33,13 @@ up_all
 check "up, a write commits" sh -c '
 	i=0; until kraftctl -n kraft0 put a 1 >/dev/null 2>&1; do
 		i=$((i + 1)); [ $i -lt 50 ] || exit 1; sleep 0.2; done'
-check "fail 1% of the allocations in the nodes' loops and the client" sh -c "
+loops=$(echo $(loop_pids))	# one line
+check "fail 1% of the allocations in the 3 nodes' loops and the client" sh -c "
+	[ \$(echo $loops | wc -w) = 3 ] &&
 	echo 1 >$fs/probability && echo 1 >$fs/interval &&
 	echo -1 >$fs/times && echo Y >$fs/task-filter &&
 	echo N >$fs/ignore-gfp-wait && echo 0 >$fs/verbose &&
-	for p in \$(pgrep '^kraft/kraft'); do
+	for p in $loops; do
 		echo 1 >/proc/\$p/make-it-fail || exit 1
 	done"
 # Two writers: one marked make-it-fail (allocations in the ioctl path fail

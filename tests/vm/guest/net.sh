@@ -32,3 +32,14 @@ node_field() {
 	kraftctl -n "$1" -o json status 2>/dev/null |
 		sed -n -e 's/,"peers":.*//' -e "s/.*\"$2\":\([0-9]*\).*/\1/p"
 }
+
+# loop_pids [NODE]: the pids of the nodes' loops (threads kraft/kraftN), or
+# of NODE's alone (busybox has no pgrep)
+loop_pids() {
+	for f in /proc/[0-9]*/comm; do
+		{ read -r c <"$f"; } 2>/dev/null || continue
+		case $c in
+		kraft/${1:-kraft[0-9]*}) p=${f#/proc/}; echo "${p%/comm}" ;;
+		esac
+	done
+}
