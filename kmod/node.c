@@ -313,7 +313,7 @@ static void take_incoming(struct kraft_node *n, struct list_head *pending)
  * configuration): keep the address book and the transport in step, and
  * answer the request that proposed it, if it was made here.
  */
-static void apply_conf(struct kraft_node *n, const struct kraft_entry *e)
+static int apply_conf(struct kraft_node *n, const struct kraft_entry *e)
 {
 	struct kraft_conf_change *cc;
 	struct kraft_cc_item *it;
@@ -321,9 +321,11 @@ static void apply_conf(struct kraft_node *n, const struct kraft_entry *e)
 	u32 i;
 
 	cc = kmalloc(sizeof(*cc), GFP_KERNEL);
-	if (!cc || kraft_conf_change_decode(e->data, e->len, cc)) {
+	if (!cc)
+		return -ENOMEM;
+	if (kraft_conf_change_decode(e->data, e->len, cc)) {
 		kfree(cc);
-		return;	/* the core refused it as well */
+		return 0;	/* the core refused it as well */
 	}
 	for (i = 0; i < cc->n; i++) {
 		it = &cc->items[i];
@@ -344,35 +346,44 @@ static void apply_conf(struct kraft_node *n, const struct kraft_entry *e)
 			finish(req, 0);
 			break;
 		}
+	return 0;
 }
 
-static void apply(struct kraft_node *n, const struct kraft_entry *e)
+/*
+ * Apply a committed entry. Return: 0, or -ENOMEM: nothing was applied,
+ * and the node must not go on (skipping it would set this node's state
+ * apart from the others'); it fails safe and comes back from its disk.
+ */
+static int apply(struct kraft_node *n, const struct kraft_entry *e)
 {
 	struct kraft_kv_outcome res;
 	struct kraft_kv_cmd cmd;
 	struct kraft_req *req;
+	int err;
 
-	if (e->type == KRAFT_ENTRY_CONF) {
-		apply_conf(n, e);
-		return;
-	}
+	if (e->type == KRAFT_ENTRY_CONF)
+		return apply_conf(n, e);
 	if (e->type != KRAFT_ENTRY_NORMAL)
-		return;
-	if (kraft_kv_apply(n->kv, e->data, e->len, &cmd, &res)) {
+		return 0;
+	err = kraft_kv_apply(n->kv, e->data, e->len, &cmd, &res);
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
 		pr_warn("%s: index %llu is not a command; skipped\n", n->name,
 			e->index);
-		return;
+		return 0;
 	}
 	/* feed watches before the history could wrap past them */
 	if (!list_empty(&n->watches) && ++n->unwatched >= WATCH_FEED_EVERY)
 		kraft_watches_feed(n);
 	if (cmd.origin != n->sb.node_id)
-		return;
+		return 0;
 	req = find_req(n, cmd.req);
-	if (!req)
-		return;
-	req->res = res;
-	finish(req, 0);
+	if (req) {
+		req->res = res;
+		finish(req, 0);
+	}
+	return 0;
 }
 
 /*
@@ -389,7 +400,10 @@ static void forget_indexes(struct kraft_node *n, u64 upto)
 			req->index = 0;
 }
 
-/* An I/O error: the node stops acknowledging anything (fail safe). */
+/*
+ * An I/O error, or an entry it could not apply: the node stops
+ * acknowledging anything (fail safe) until it comes back from its disk.
+ */
 void kraft_node_fail(struct kraft_node *n, const char *what, int err)
 {
 	pr_err("%s: %s failed (%d): the node stops acknowledging\n", n->name,
@@ -545,7 +559,11 @@ static void run_ready(struct kraft_node *n)
 			sent = true;
 		}
 		for (i = 0; i < rd.n_committed; i++) {
-			apply(n, &rd.committed[i]);
+			err = apply(n, &rd.committed[i]);
+			if (err) {
+				kraft_node_fail(n, "applying", err);
+				return;
+			}
 			n->applied_bytes += rd.committed[i].len;
 		}
 		if (rd.n_committed && !list_empty(&n->watches))
