@@ -86,46 +86,42 @@ static struct page *kraft_disk_page(const void *addr)
 }
 
 /*
- * One synchronous bio over [off, off + len) of @buf; @buf may come from
- * kmalloc or vmalloc (kvmalloc). Splits at BIO_MAX_VECS pages.
+ * Synchronous I/O over [off, off + len) of @buf; @buf may come from
+ * kmalloc or vmalloc (kvmalloc). A request of more than BIO_MAX_VECS
+ * pages goes as a chain of bios, all in flight at once, and this waits
+ * for the last of them (bio_chain() carries any error to it).
  */
 static int kraft_disk_rw(struct kraft_disk *d, blk_opf_t opf, u64 off,
 			 void *buf, size_t len)
 {
+	struct bio *bio = NULL;
+	int ret;
+
+	/* every bio of a chain but the last ends on a page boundary */
+	if (WARN_ON_ONCE(offset_in_page(buf) + len > BIO_MAX_VECS * PAGE_SIZE &&
+			 !IS_ALIGNED(offset_in_page(buf), d->lbs)))
+		return -EINVAL;
 	while (len) {
 		unsigned int nr = min_t(size_t, BIO_MAX_VECS,
 					DIV_ROUND_UP(offset_in_page(buf) + len,
 						     PAGE_SIZE));
-		size_t done = 0;
-		struct bio *bio;
-		int ret;
 
-		bio = bio_alloc(d->bdev, nr, opf, GFP_NOIO);
+		bio = blk_next_bio(bio, d->bdev, nr, opf, GFP_NOIO);
 		bio->bi_iter.bi_sector = off >> SECTOR_SHIFT;
-		while (done < len) {
-			void *p = buf + done;
-			unsigned int n = min_t(size_t, len - done,
-					       PAGE_SIZE - offset_in_page(p));
+		while (nr--) {
+			unsigned int n = min_t(size_t, len,
+					       PAGE_SIZE - offset_in_page(buf));
 
-			if (bio_add_page(bio, kraft_disk_page(p), n,
-					 offset_in_page(p)) != n)
-				break;
-			done += n;
+			__bio_add_page(bio, kraft_disk_page(buf), n,
+				       offset_in_page(buf));
+			buf += n;
+			off += n;
+			len -= n;
 		}
-		/* A bio that cannot take a whole block is a bug here. */
-		if (WARN_ON_ONCE(!done || !IS_ALIGNED(done, d->lbs))) {
-			bio_put(bio);
-			return -EIO;
-		}
-		ret = submit_bio_wait(bio);
-		bio_put(bio);
-		if (ret)
-			return ret;
-		buf += done;
-		off += done;
-		len -= done;
 	}
-	return 0;
+	ret = submit_bio_wait(bio);
+	bio_put(bio);
+	return ret;
 }
 
 /**

@@ -126,7 +126,7 @@ fail:
 void kraft_store_close(struct kraft_store *s)
 {
 	kraft_dl_ring_free(&s->ring);
-	kfree(s->tail);
+	kvfree(s->tail);
 	s->tail = NULL;
 	kraft_disk_close(&s->disk);
 }
@@ -180,7 +180,6 @@ int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 		if (i == nw - 1)
 			memcpy(s->tail, w[i].buf + w[i].len - s->sb.lbs,
 			       s->sb.lbs);
-		kvfree(w[i].buf);
 	}
 	return err;
 }

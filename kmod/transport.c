@@ -965,7 +965,6 @@ int kraft_tp_send(struct kraft_tp *tp, u64 to, const void *buf, u32 len)
 
 	if (len > KRAFT_TP_MAX_FRAME)
 		return -EMSGSIZE;
-	frame_header(hdr, FRAME_MSG, buf, len);
 	spin_lock(&tp->lock);
 	p = find_peer(tp, to);
 	c = p ? p->conn : NULL;
@@ -975,6 +974,8 @@ int kraft_tp_send(struct kraft_tp *tp, u64 to, const void *buf, u32 len)
 	}
 	refcount_inc(&c->ref);	/* alive: its kill is what clears p->conn */
 	spin_unlock(&tp->lock);
+	/* the checksum only for a peer there is a connection to */
+	frame_header(hdr, FRAME_MSG, buf, len);
 	err = conn_send_now(c, hdr, buf, len);
 	if (err == 1) {
 		f = frame_new(hdr, buf, len, 0);

@@ -121,6 +121,8 @@ u64 kraft_dl_snap_capacity(const struct kraft_dl_super *sb);
  * @n: live records
  * @offs: monotonic offset of each live record, index start_index + i
  * @cap: room in @offs
+ * @buf: the blocks the last append wrote (kept: the next reuses it)
+ * @buf_cap: bytes of @buf
  * @lbs: write alignment
  * @salt: checksum seed, kraft_dl_salt() (set it after init)
  */
@@ -132,6 +134,8 @@ struct kraft_dl_ring {
 	u64 n;
 	u64 *offs;
 	u64 cap;
+	u8 *buf;
+	u64 buf_cap;
 	u32 lbs;
 	u32 salt;
 };
@@ -140,7 +144,7 @@ struct kraft_dl_ring {
  * struct kraft_dl_write - one write the caller must perform
  * @off: byte offset from the ring's start, aligned to the block size
  * @len: bytes, a multiple of the block size
- * @buf: the bytes (allocated; kr_free() after writing)
+ * @buf: the bytes, in the ring's @buf: valid until its next append
  */
 struct kraft_dl_write {
 	u64 off;

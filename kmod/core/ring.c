@@ -48,6 +48,30 @@ void kraft_dl_ring_free(struct kraft_dl_ring *ring)
 	ring->offs = NULL;
 	ring->cap = 0;
 	ring->n = 0;
+	kr_free(ring->buf);
+	ring->buf = NULL;
+	ring->buf_cap = 0;
+}
+
+/*
+ * Room for @len bytes in @ring->buf. It is kept between appends, so that
+ * a node writing batches of one size allocates once; it is given back
+ * when it has grown past four times what an append needs and 256 KiB.
+ */
+static int stage(struct kraft_dl_ring *ring, u64 len)
+{
+	u64 cap = rd_up(len, 65536);
+
+	if (len <= ring->buf_cap &&
+	    (ring->buf_cap <= 262144 || ring->buf_cap / 4 < len))
+		return 0;
+	kr_free(ring->buf);
+	ring->buf_cap = 0;
+	ring->buf = kr_malloc(cap);
+	if (!ring->buf)
+		return -ENOMEM;
+	ring->buf_cap = cap;
+	return 0;
 }
 
 /* Room for @more offsets in @ring->offs. Return: 0 or -ENOMEM. */
@@ -111,11 +135,14 @@ int kraft_dl_ring_compact(struct kraft_dl_ring *ring, u64 index)
 	return 0;
 }
 
+/*
+ * A record's header; its CRC32C covers the header from the index on and
+ * the @len bytes of data after it (a pad's only the header), so the data
+ * must be in place first.
+ */
 static void put_header(u8 *p, u32 salt, u64 index, u64 term, u8 type,
-		       u32 len, const u8 *data)
+		       u32 len)
 {
-	u32 crc;
-
 	put_unaligned_le32(REC_MAGIC, p);
 	put_unaligned_le64(index, p + 8);
 	put_unaligned_le64(term, p + 16);
@@ -124,10 +151,8 @@ static void put_header(u8 *p, u32 salt, u64 index, u64 term, u8 type,
 	p[26] = 0;
 	p[27] = 0;
 	put_unaligned_le32(len, p + 28);
-	crc = kr_crc32c(salt, p + 8, KRAFT_DL_REC_HDR - 8);
-	if (type != REC_PAD && len)
-		crc = kr_crc32c(crc, data, len);
-	put_unaligned_le32(crc, p + 4);
+	put_unaligned_le32(kr_crc32c(salt, p + 8, KRAFT_DL_REC_HDR - 8 +
+				     (type == REC_PAD ? 0 : len)), p + 4);
 }
 
 /* Where each record goes, with the pad before a wrap. */
@@ -179,33 +204,25 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 		if (kraft_dl_rec_len(e[i].len) > ring->size / 4)
 			return -E2BIG;
 	}
-	pos = kr_calloc(n, sizeof(*pos));
-	if (!pos)
+	if (kraft_dl_ring_reserve(ring, n))
 		return -ENOMEM;
+	/* the new records' offsets, live once ring->n counts them */
+	pos = ring->offs + ring->n;
 	final = plan(ring, e, n, pos);
-	if (final - ring->head > kraft_dl_ring_free_bytes(ring)) {
-		kr_free(pos);
+	if (final - ring->head > kraft_dl_ring_free_bytes(ring))
 		return -ENOSPC;
-	}
-	if (kraft_dl_ring_reserve(ring, n)) {
-		kr_free(pos);
-		return -ENOMEM;
-	}
 	first = rd_down(ring->head, ring->lbs);
 	end = rd_up(final, ring->lbs);
-	/* every byte below is written: no zeroing of the whole buffer */
-	buf = kr_malloc(end - first);
-	if (!buf) {
-		kr_free(pos);
+	if (stage(ring, end - first))
 		return -ENOMEM;
-	}
+	/* every byte below is written: no zeroing of the whole buffer */
+	buf = ring->buf;
 	if (ring->head > first)
 		memcpy(buf, tail, ring->head - first);
 	for (i = 0; i < n; i++) {
 		u64 prev_end = i ? pos[i - 1] + kraft_dl_rec_len(e[i - 1].len) :
 				   ring->head;
 		u64 rem = ring->size - prev_end % ring->size;
-
 		u8 *rec = buf + (pos[i] - first);
 
 		/* a wrap skipped rem bytes: mark them as a pad if it fits */
@@ -214,30 +231,23 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			if (rem >= KRAFT_DL_REC_HDR)
 				put_header(buf + (prev_end - first), ring->salt,
 					   0, 0, REC_PAD,
-					   rem - KRAFT_DL_REC_HDR, NULL);
+					   rem - KRAFT_DL_REC_HDR);
 		}
-		put_header(rec, ring->salt, e[i].index, e[i].term,
-			   e[i].type, e[i].len, e[i].data);
 		if (e[i].len)
 			memcpy(rec + KRAFT_DL_REC_HDR, e[i].data, e[i].len);
 		memset(rec + KRAFT_DL_REC_HDR + e[i].len, 0,
 		       kraft_dl_rec_len(e[i].len) - KRAFT_DL_REC_HDR - e[i].len);
-		ring->offs[ring->n + i] = pos[i];
+		put_header(rec, ring->salt, e[i].index, e[i].term,
+			   e[i].type, e[i].len);
 	}
 	memset(buf + (final - first), 0, end - final);
-	kr_free(pos);
 	/* split where the ring wraps; blocks never straddle it */
 	len0 = end - first;
 	if (first % ring->size + (end - first) > ring->size) {
 		len0 = ring->size - first % ring->size;
 		w[1].off = 0;
 		w[1].len = end - first - len0;
-		w[1].buf = kr_malloc(w[1].len);
-		if (!w[1].buf) {
-			kr_free(buf);
-			return -ENOMEM;
-		}
-		memcpy(w[1].buf, buf + len0, w[1].len);
+		w[1].buf = buf + len0;
 		nw = 2;
 	}
 	w[0].off = first % ring->size;

@@ -11,7 +11,7 @@
 #include "disklog.h"
 
 #define SECT		512
-#define DEV_BYTES	(256u * 1024)	/* 64 blocks: a 32 KiB ring */
+#define DEV_BYTES	(256u * 1024)	/* 64 blocks: a 124 KiB ring */
 
 struct mdisk {
 	u8 *img;		/* what reads see */
@@ -134,7 +134,6 @@ static int pl_append(struct plog *p, const struct kraft_entry *e, u32 n)
 		if (i == nw - 1)
 			memcpy(p->tail, w[i].buf + w[i].len - p->sb.lbs,
 			       p->sb.lbs);
-		kr_free(w[i].buf);
 	}
 	return err;
 }
@@ -256,7 +255,7 @@ static void kraft_disklog_round_trip(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_EQ(test, pl_format(p, d, 512), 0);
-	/* several laps of the 32 KiB ring, compacting as it fills */
+	/* laps of the ring, compacting as it fills */
 	for (i = 1; i <= 3000; i++) {
 		entry(&e, buf, i, 1 + i / 500);
 		if (kraft_dl_ring_free_bytes(&p->ring) < 4096)
@@ -494,8 +493,57 @@ static void kraft_disklog_ring_full(struct kunit *test)
 	md_free(d);
 }
 
+/*
+ * Batches of 1 to 19 entries for several laps of the ring, so that wraps
+ * fall inside batches (one append, two writes from one staging buffer).
+ */
+static void kraft_disklog_batches(struct kunit *test)
+{
+	struct mdisk *d = md_new(test);
+	struct plog *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct kraft_dl_state *st = kunit_kzalloc(test, sizeof(*st),
+						  GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, 19 * 160, GFP_KERNEL);
+	struct kraft_entry e[19];
+	u64 i = 1, wraps = 0, head = 0;
+	u32 j, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, pl_format(p, d, 512), 0);
+	while (i <= 6000) {
+		n = 1 + i % 19;
+		for (j = 0; j < n; j++)
+			entry(&e[j], buf + j * 160, i + j, 1);
+		if (kraft_dl_ring_free_bytes(&p->ring) < 19 * 200)
+			KUNIT_ASSERT_EQ(test, pl_snapshot(p, i - 1, 1, "s"), 0);
+		KUNIT_ASSERT_EQ(test, pl_append(p, e, n), 0);
+		i += n;
+		wraps += p->ring.head / p->ring.size != head / p->ring.size;
+		head = p->ring.head;
+	}
+	KUNIT_EXPECT_GE(test, wraps, 4);
+	KUNIT_EXPECT_LE(test, p->ring.buf_cap, 65536);
+	KUNIT_ASSERT_EQ(test, pl_hs(p, 1, 1, i - 1), 0);
+	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
+	KUNIT_EXPECT_EQ(test, st->snap.index + st->n_entries, i - 1);
+	for (i = 0; i < st->n_entries; i++) {
+		entry(&e[0], buf, st->snap.index + 1 + i, 1);
+		KUNIT_EXPECT_EQ(test, st->entries[i].index, e[0].index);
+		KUNIT_EXPECT_EQ(test, st->entries[i].len, e[0].len);
+		KUNIT_EXPECT_EQ(test, memcmp(st->entries[i].data, e[0].data,
+					     e[0].len), 0);
+	}
+	kraft_dl_state_free(st);
+	kraft_dl_ring_free(&p->ring);
+	md_free(d);
+}
+
 static struct kunit_case kraft_disklog_cases[] = {
 	KUNIT_CASE(kraft_disklog_round_trip),
+	KUNIT_CASE(kraft_disklog_batches),
 	KUNIT_CASE(kraft_disklog_crash_points),
 	KUNIT_CASE(kraft_disklog_loader_cases),
 	KUNIT_CASE(kraft_disklog_ring_full),

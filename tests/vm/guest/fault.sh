@@ -38,10 +38,13 @@ now() {		# t = whole seconds since the clients started (no fork)
 }
 dev_of() { echo /dev/vd$(echo bcdefghij | cut -c"$1"); }
 up_node() { $ip netns exec n$1 kraftctl up "$(dev_of "$1")" >/dev/null 2>&1; }
+node_names() {	# the devices of the nodes up (kraftN; not the control device)
+	for x in /dev/kraft?*; do
+		[ -e "$x" ] && echo "${x#/dev/}"
+	done
+}
 node_dev() {	# node_dev ID: the kraftN device of node ID, if it is up
-	for x in /dev/kraft*; do
-		nm=${x#/dev/}
-		[ "$nm" = kraft ] && continue
+	for nm in $(node_names); do
 		[ "$(node_field "$nm" id)" = "$1" ] && { echo "$nm"; return; }
 	done
 }
@@ -88,12 +91,11 @@ add element netdev kf cut$i { $e }"
 	echo "$script" | $nft -f -
 }
 restart_failed() {	# a node that failed safe goes down and up
-	for x in /dev/kraft*; do
-		nm=${x#/dev/}
-		[ "$nm" = kraft ] && continue
-		kraftctl -n "$nm" -o json status 2>/dev/null |
-			grep -q '"failed":true' || continue
-		id=$(node_field "$nm" id)
+	for nm in $(node_names); do
+		st=$(kraftctl -n "$nm" -o json status 2>/dev/null)
+		case $st in *'"failed":true'*) ;; *) continue ;; esac
+		id=$(status_field "$st" id)
+		now
 		echo "t=$t node $id failed safe: down, up from its disk" >>"$log"
 		kraftctl down "$nm"
 		up_node "$id"
@@ -226,9 +228,8 @@ one_seed() {
 		5) rand 4
 		   if [ $RV = 0 ]; then
 			echo "t=$t module reload: every node down and up" >>"$log"
-			for x in /dev/kraft*; do
-				nm=${x#/dev/}
-				[ "$nm" = kraft ] || kraftctl down $nm
+			for nm in $(node_names); do
+				kraftctl down $nm
 			done
 			# clients close a downed node's device at once
 			for x in 1 2 3 4 5 6 7 8 9 10; do
@@ -264,13 +265,16 @@ one_seed() {
 			echo "t=$t calm (no failslab here, or node $v is down)" >>"$log"
 		   fi ;;
 		esac
-		faults=$((faults + 1))
+		# a calm pick injects nothing and does not count
+		case $(tail -n 1 "$log") in
+		"t=$t calm"*) ;;
+		*) faults=$((faults + 1)) ;;
+		esac
 		rand 3
 		d=$((RV + 1))
 		# the nodes' status meanwhile
-		for x in /dev/kraft*; do
-			[ "$x" = /dev/kraft ] ||
-				kraftctl -n "${x#/dev/}" -o json status >>"$dir/status.log" 2>&1
+		for nm in $(node_names); do
+			kraftctl -n "$nm" -o json status >>"$dir/status.log" 2>&1
 		done &
 		sleep $d
 		wait $!
@@ -301,9 +305,8 @@ one_seed() {
 		echo "elections (the final term): $elections"
 		cat "$log"
 	} >"$dir/summary.txt"
-	for x in /dev/kraft*; do
-		nm=${x#/dev/}
-		[ "$nm" = kraft ] || kraftctl down $nm
+	for nm in $(node_names); do
+		kraftctl down $nm
 	done
 	rmmod kraft
 	[ $ok = 1 ]

@@ -29,8 +29,11 @@ net_up() {
 # node_field NODE KEY: a number at the top level of NODE's json status (the
 # peers' fields, which repeat names such as "id", are cut off first)
 node_field() {
-	kraftctl -n "$1" -o json status 2>/dev/null |
-		sed -n -e 's/,"peers":.*//' -e "s/.*\"$2\":\([0-9]*\).*/\1/p"
+	status_field "$(kraftctl -n "$1" -o json status 2>/dev/null)" "$2"
+}
+# status_field JSON FIELD: a number from the node part of a status
+status_field() {
+	echo "$1" | sed -n -e 's/,"peers":.*//' -e "s/.*\"$2\":\([0-9]*\).*/\1/p"
 }
 
 # loop_pids [NODE]: the pids of the nodes' loops (threads kraft/kraftN), or
