@@ -240,6 +240,21 @@ static int recover(struct mdisk *d, struct kraft_dl_state *st)
 	return err;
 }
 
+/* Each entry recovery returned is the one entry() makes for its index. */
+static void expect_recovered(struct kunit *test, struct kraft_dl_state *st,
+			     char *buf)
+{
+	struct kraft_entry e;
+	u64 i;
+
+	for (i = 0; i < st->n_entries; i++) {
+		entry(&e, buf, st->snap.index + 1 + i, 0);
+		KUNIT_EXPECT_EQ(test, st->entries[i].index, e.index);
+		KUNIT_EXPECT_EQ(test, st->entries[i].len, e.len);
+		KUNIT_EXPECT_EQ(test, memcmp(st->entries[i].data, e.data, e.len), 0);
+	}
+}
+
 static void kraft_disklog_round_trip(struct kunit *test)
 {
 	struct mdisk *d = md_new(test);
@@ -269,12 +284,7 @@ static void kraft_disklog_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->hs.commit, 3000);
 	KUNIT_EXPECT_GT(test, st->snap.index, 0);
 	KUNIT_EXPECT_EQ(test, st->snap.index + st->n_entries, 3000);
-	for (i = 0; i < st->n_entries; i++) {
-		entry(&e, buf, st->snap.index + 1 + i, 0);
-		KUNIT_EXPECT_EQ(test, st->entries[i].index, e.index);
-		KUNIT_EXPECT_EQ(test, st->entries[i].len, e.len);
-		KUNIT_EXPECT_EQ(test, memcmp(st->entries[i].data, e.data, e.len), 0);
-	}
+	expect_recovered(test, st, buf);
 	kraft_dl_state_free(st);
 	kraft_dl_ring_free(&p->ring);
 	md_free(d);
@@ -529,13 +539,7 @@ static void kraft_disklog_batches(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pl_hs(p, 1, 1, i - 1), 0);
 	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
 	KUNIT_EXPECT_EQ(test, st->snap.index + st->n_entries, i - 1);
-	for (i = 0; i < st->n_entries; i++) {
-		entry(&e[0], buf, st->snap.index + 1 + i, 1);
-		KUNIT_EXPECT_EQ(test, st->entries[i].index, e[0].index);
-		KUNIT_EXPECT_EQ(test, st->entries[i].len, e[0].len);
-		KUNIT_EXPECT_EQ(test, memcmp(st->entries[i].data, e[0].data,
-					     e[0].len), 0);
-	}
+	expect_recovered(test, st, buf);
 	kraft_dl_state_free(st);
 	kraft_dl_ring_free(&p->ring);
 	md_free(d);
