@@ -229,6 +229,12 @@ static void entry(struct kraft_entry *e, char *buf, u64 index, u64 term)
 	e->data = (u8 *)buf;
 }
 
+/* The term the workloads below give an index: a new term every 500. */
+static u64 term_of(u64 index)
+{
+	return 1 + index / 500;
+}
+
 static int recover(struct mdisk *d, struct kraft_dl_state *st)
 {
 	struct kraft_dl_io io = { .ctx = d, .read = md_read };
@@ -240,16 +246,22 @@ static int recover(struct mdisk *d, struct kraft_dl_state *st)
 	return err;
 }
 
-/* Each entry recovery returned is the one entry() makes for its index. */
+/*
+ * Each entry recovery returned, and the snapshot it starts after, are the
+ * ones the workloads made for their index: entry() and term_of().
+ */
 static void expect_recovered(struct kunit *test, struct kraft_dl_state *st,
 			     char *buf)
 {
 	struct kraft_entry e;
 	u64 i;
 
+	KUNIT_EXPECT_EQ(test, st->snap.term, term_of(st->snap.index));
 	for (i = 0; i < st->n_entries; i++) {
-		entry(&e, buf, st->snap.index + 1 + i, 0);
+		entry(&e, buf, st->snap.index + 1 + i,
+		      term_of(st->snap.index + 1 + i));
 		KUNIT_EXPECT_EQ(test, st->entries[i].index, e.index);
+		KUNIT_EXPECT_EQ(test, st->entries[i].term, e.term);
 		KUNIT_EXPECT_EQ(test, st->entries[i].len, e.len);
 		KUNIT_EXPECT_EQ(test, memcmp(st->entries[i].data, e.data, e.len), 0);
 	}
@@ -272,13 +284,13 @@ static void kraft_disklog_round_trip(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pl_format(p, d, 512), 0);
 	/* laps of the ring, compacting as it fills */
 	for (i = 1; i <= 3000; i++) {
-		entry(&e, buf, i, 1 + i / 500);
+		entry(&e, buf, i, term_of(i));
 		if (kraft_dl_ring_free_bytes(&p->ring) < 4096)
-			KUNIT_ASSERT_EQ(test, pl_snapshot(p, i - 1, 1 + (i - 1) / 500,
+			KUNIT_ASSERT_EQ(test, pl_snapshot(p, i - 1, term_of(i - 1),
 							  "state"), 0);
 		KUNIT_ASSERT_EQ(test, pl_append(p, &e, 1), 0);
 		if (i % 10 == 0)
-			KUNIT_ASSERT_EQ(test, pl_hs(p, 1 + i / 500, 1, i), 0);
+			KUNIT_ASSERT_EQ(test, pl_hs(p, term_of(i), 1, i), 0);
 	}
 	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
 	KUNIT_EXPECT_EQ(test, st->hs.commit, 3000);
@@ -526,9 +538,10 @@ static void kraft_disklog_batches(struct kunit *test)
 	while (i <= 6000) {
 		n = 1 + i % 19;
 		for (j = 0; j < n; j++)
-			entry(&e[j], buf + j * 160, i + j, 1);
+			entry(&e[j], buf + j * 160, i + j, term_of(i + j));
 		if (kraft_dl_ring_free_bytes(&p->ring) < 19 * 200)
-			KUNIT_ASSERT_EQ(test, pl_snapshot(p, i - 1, 1, "s"), 0);
+			KUNIT_ASSERT_EQ(test, pl_snapshot(p, i - 1, term_of(i - 1),
+							  "s"), 0);
 		KUNIT_ASSERT_EQ(test, pl_append(p, e, n), 0);
 		i += n;
 		wraps += p->ring.head / p->ring.size != head / p->ring.size;
@@ -536,7 +549,7 @@ static void kraft_disklog_batches(struct kunit *test)
 	}
 	KUNIT_EXPECT_GE(test, wraps, 4);
 	KUNIT_EXPECT_LE(test, p->ring.buf_cap, 65536);
-	KUNIT_ASSERT_EQ(test, pl_hs(p, 1, 1, i - 1), 0);
+	KUNIT_ASSERT_EQ(test, pl_hs(p, term_of(i - 1), 1, i - 1), 0);
 	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
 	KUNIT_EXPECT_EQ(test, st->snap.index + st->n_entries, i - 1);
 	expect_recovered(test, st, buf);
