@@ -9,15 +9,16 @@ $(USER_OUT)/kraft-client: tests/fault/kraft-client.c include/uapi/linux/kraft.h
 kraft-client: $(USER_OUT)/kraft-client
 lincheck: $(USER_OUT)/lincheck
 
-# make torture DURATION=MINUTES [KERNEL=debug] [NODES=3] [VMS=3]: schedules
-# of 20 s until DURATION is spent (about a minute each with set-up; VMS=3:
-# clusters across 3 guests with power cuts, about three minutes each).
+# make torture DURATION=TIME [KERNEL=debug] [NODES=3] [VMS=3]: schedules of
+# 20 s, seeds 1, 2, ..., until TIME is spent (minutes, or 90s, 30m, 2h;
+# tests/fault/run --for). A schedule takes about a minute with its share of
+# set-up on the Debian kernel, three on the debug kernel or with VMS=3.
 DURATION	?= 10
 NODES		?= 3
 torture: deps
 	@tests/fault/run --kernel $(or $(filter debug,$(KERNEL)),debian) \
 		--nodes $(NODES) $(if $(filter 3,$(VMS)),--vms 3) --seconds 20 \
-		1 $(DURATION)
+		--for $(DURATION) 1
 
 # the wire-protocol fuzzer (tests/fault/kraft-wirefuzz.c): the core's own
 # message codec, built plain like kraft-client

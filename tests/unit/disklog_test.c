@@ -254,12 +254,12 @@ static void expect_recovered(struct kunit *test, struct kraft_dl_state *st,
 			     char *buf)
 {
 	struct kraft_entry e;
-	u64 i;
+	u64 i, index;
 
 	KUNIT_EXPECT_EQ(test, st->snap.term, term_of(st->snap.index));
 	for (i = 0; i < st->n_entries; i++) {
-		entry(&e, buf, st->snap.index + 1 + i,
-		      term_of(st->snap.index + 1 + i));
+		index = st->snap.index + 1 + i;
+		entry(&e, buf, index, term_of(index));
 		KUNIT_EXPECT_EQ(test, st->entries[i].index, e.index);
 		KUNIT_EXPECT_EQ(test, st->entries[i].term, e.term);
 		KUNIT_EXPECT_EQ(test, st->entries[i].len, e.len);
