@@ -9,3 +9,11 @@ $(USER_OUT)/etcd-bench: tests/bench/etcd-bench.c userspace/latency.h
 
 .PHONY: etcd-bench
 etcd-bench: $(USER_OUT)/etcd-bench
+
+# the floor's TCP round trip (tests/bench/tcp-rtt.c): plain, libc only
+$(USER_OUT)/tcp-rtt: tests/bench/tcp-rtt.c userspace/latency.h
+	@mkdir -p $(@D)
+	$(USER_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Iuserspace -o $@ $<
+
+.PHONY: tcp-rtt
+tcp-rtt: $(USER_OUT)/tcp-rtt

@@ -11,8 +11,9 @@
 #  2. Appends to the disk log (kraft_append_bench.ko, tests/kbuild) against
 #     raw FUA writes of the same payload, on the spare disk /dev/vde.
 #     The floor: one raw 4 KiB write with FUA on the spare disk /dev/vde
-#     (the append benchmark's raw writes of one 4 KiB entry) and a
-#     TCP-free round trip between namespaces (ping).
+#     (the append benchmark's raw writes of one 4 KiB entry) and a TCP
+#     round trip between namespaces n1 and n2 (tcp-rtt; ping's ICMP round
+#     trip beside it, for reference).
 #  3. A 3-member etcd cluster on the same disks (ext4) and namespaces,
 #     loaded by etcd-bench over gRPC from the leader's namespace.
 #
@@ -94,8 +95,17 @@ dmesg | sed -n 's/.*kraft-append: \({.*}\)$/{"append":\1}/p' >>"$out"
 fua=$(sed -n 's/.*"entry_size":4096,"batch":1,.*"raw_us_per_write":\([0-9]*\),.*/\1/p' "$out" | tail -1)
 [ -n "$fua" ] &&	# none: no floor, and the target says so
 	echo "{\"floor\":\"fua_4k_write\",\"ms\":$(echo "$fua" | awk '{ printf "%.3f", $1 / 1000 }')}" >>"$out"
-rtt=$($ip netns exec n1 ping -c 50 -i 0.02 -q 10.9.0.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
-echo "{\"floor\":\"rtt\",\"ms\":$rtt}" >>"$out"
+# The round trip: the median of 2000 over one TCP connection, 64 bytes each
+# way, between two processes (kraft's nodes are kernel threads, over TCP).
+$ip netns exec n2 "$bin/tcp-rtt" serve 10.9.0.2 7100 &
+srv=$!
+tcp=$($ip netns exec n1 "$bin/tcp-rtt" ping 10.9.0.2 7100 2000)
+kill $srv 2>/dev/null	# it ends with its connection, unless none came
+wait $srv
+rtt=$(echo "$tcp" | sed -n 's/.*"p50_ms":\([0-9.]*\).*/\1/p')
+[ -n "$rtt" ] && echo "{\"floor\":\"rtt\",\"ms\":$rtt,\"tcp\":$tcp}" >>"$out"
+icmp=$($ip netns exec n1 ping -c 50 -i 0.02 -q 10.9.0.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+[ -n "$icmp" ] && echo "{\"floor\":\"icmp_rtt\",\"ms\":$icmp}" >>"$out"
 
 # --- etcd on the same disks ---------------------------------------------------
 echo "127.0.0.1 localhost" >/etc/hosts
