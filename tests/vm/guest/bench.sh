@@ -14,7 +14,9 @@
 #     (the append benchmark's raw writes of one 4 KiB entry) and a TCP
 #     round trip between namespaces n1 and n2 (tcp-rtt; ping's ICMP round
 #     trip beside it, for reference).
-#  3. A 3-member etcd cluster on the same disks (ext4) and namespaces,
+#  3. Puts at one client on a one-node kraft cluster, alone and with two
+#     more doing the same at once (the cost of concurrent durable writes).
+#  4. A 3-member etcd cluster on the same disks (ext4) and namespaces,
 #     loaded by etcd-bench over gRPC from the leader's namespace.
 #
 # Both systems get the same workloads: 1, 16, 64 and 256 clients, 128 B and
@@ -106,6 +108,32 @@ rtt=$(echo "$tcp" | sed -n 's/.*"p50_ms":\([0-9.]*\).*/\1/p')
 [ -n "$rtt" ] && echo "{\"floor\":\"rtt\",\"ms\":$rtt,\"tcp\":$tcp}" >>"$out"
 icmp=$($ip netns exec n1 ping -c 50 -i 0.02 -q 10.9.0.2 | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
 [ -n "$icmp" ] && echo "{\"floor\":\"icmp_rtt\",\"ms\":$icmp}" >>"$out"
+
+# --- durable writes at once -------------------------------------------------
+# Puts at one client on a one-node kraft cluster (one durable write each,
+# no network), alone and then with two other one-node clusters doing the
+# same at once on the other two disks: what three nodes writing at the
+# same time cost each other in this guest and on this host, whose disks
+# are files on one host disk.
+modprobe kraft
+for i in 1 2 3; do
+	dev=/dev/vd$(echo bcd | cut -c$i)
+	kraftctl init $dev --cluster one$i --node 1 --force \
+		--peers 1=10.9.0.$i:7001 >/dev/null
+	$ip netns exec n$i kraftctl up $dev >/dev/null
+done
+for x in kraft0 kraft1 kraft2; do
+	until kraftctl -n $x put warm up >/dev/null 2>&1; do sleep 0.2; done
+done
+one_put() {
+	kraftctl -n "$1" -o json bench put --clients 1 --ops 1000 --value-size 128 |
+		sed "s/^/{\"writes_at_once\":$2,\"bench\":/; s/\$/}/" >>"$out"
+}
+one_put kraft0 1
+for x in kraft0 kraft1 kraft2; do one_put $x 3 & done
+wait
+for x in kraft0 kraft1 kraft2; do kraftctl down $x; done
+rmmod kraft
 
 # --- etcd on the same disks ---------------------------------------------------
 echo "127.0.0.1 localhost" >/etc/hosts
