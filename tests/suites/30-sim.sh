@@ -4,20 +4,22 @@
 # SEEDS=N runs more (make soak).
 set -u
 cd "$(dirname "$0")/../.."
+logs=build/check	# in the tree: checkouts may run make check at once
+mkdir -p $logs
 make -s build/user/lincheck || { echo "SUITE sim: 0 passed, 1 failed"; exit 1; }
 pass=0
 fail=0
 for f in tests/lincheck/cases/*.jsonl; do
 	want=0
 	case $(basename "$f") in bad-*) want=1 ;; esac
-	build/user/lincheck "$f" >/tmp/kraft-lincheck.out 2>&1
+	build/user/lincheck "$f" >$logs/lincheck.out 2>&1
 	got=$?
 	if [ "$got" = "$want" ]; then
 		echo "ok - lincheck $(basename "$f") exits $got"
 		pass=$((pass + 1))
 	else
 		echo "not ok - lincheck $(basename "$f") exits $got, want $want"
-		sed 's/^/# /' /tmp/kraft-lincheck.out
+		sed 's/^/# /' $logs/lincheck.out
 		fail=$((fail + 1))
 	fi
 done

@@ -2,12 +2,14 @@
 # Guest tests on both kernels, and the harness's own contract:
 # `-- true` exits 0, `-- false` non-zero, a kernel WARN non-zero.
 set -u
+logs=build/check	# in the tree: checkouts may run make check at once
+mkdir -p $logs
 pass=0
 fail=0
 expect() {
 	local desc=$1 want=$2
 	shift 2
-	"$@" >/tmp/kraft-vm-self.log 2>&1
+	"$@" >$logs/vm-self.log 2>&1
 	local rc=$?
 	# WANT: 0, 1 (any failure) or an exact status
 	if [ $rc = "$want" ] || { [ "$want" = 1 ] && [ $rc != 0 ]; }; then
@@ -15,7 +17,7 @@ expect() {
 		pass=$((pass + 1))
 	else
 		echo "not ok - $desc (exit $rc)"
-		tail -20 /tmp/kraft-vm-self.log
+		tail -20 $logs/vm-self.log
 		fail=$((fail + 1))
 	fi
 }
@@ -39,11 +41,11 @@ crash-debug debug 4 crash"
 make -s selftests kraft-wirefuzz kraft-apifuzz kraft-replay kraft-crashload >/dev/null || echo "not ok - building the selftests and the fuzzers"
 while read -r k kernel disks script; do
 	tests/vm/run --kernel "$kernel" --disks "$disks" --disk-mb 64 -- \
-		"tests/vm/guest/$script.sh" </dev/null >/tmp/kraft-vm-$k.log 2>&1
+		"tests/vm/guest/$script.sh" </dev/null >$logs/vm-$k.log 2>&1
 	rc=$?
-	grep -E '^(not )?ok [0-9]+ |^# ' /tmp/kraft-vm-$k.log | sed "s/^/[$k] /"
-	line=$(tests/vm/tap-count "$k" $rc </tmp/kraft-vm-$k.log)
-	[ $rc = 0 ] || tail -30 /tmp/kraft-vm-$k.log
+	grep -E '^(not )?ok [0-9]+ |^# ' $logs/vm-$k.log | sed "s/^/[$k] /"
+	line=$(tests/vm/tap-count "$k" $rc <$logs/vm-$k.log)
+	[ $rc = 0 ] || tail -30 $logs/vm-$k.log
 	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 	pass=$((pass + p))
