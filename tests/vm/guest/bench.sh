@@ -83,6 +83,17 @@ rmmod kraft
 # --- appends to the disk log against raw FUA writes (issue 4) -----------------
 modprobe crc32c_intel 2>/dev/null	# what udev would load on a real host
 modprobe libcrc32c
+# what the CPU work measured here runs on: the CRC32C driver of highest
+# priority, and whether memcpy is one "rep movsb" (erms). Under TCG both
+# cost far more than table code and "rep movsq" do (tests/vm/run's
+# KRAFT_VM_CPU chooses the CPU model).
+crc=$(awk '$1 == "name" { n = $3 } $1 == "driver" { d = $3 }
+	$1 == "priority" && n == "crc32c" && $3 > best { best = $3; drv = d }
+	END { print drv }' /proc/crypto)
+model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+erms=false
+grep -qw erms /proc/cpuinfo && erms=true
+echo "{\"guest_cpu\":{\"model\":\"$model\",\"crc32c_driver\":\"$crc\",\"erms\":$erms}}" >>"$out"
 kraftctl init /dev/vde --cluster append-bench --node 1 \
 	--peers 1=127.0.0.1:7001 >/dev/null
 dmesg -c >/dev/null
