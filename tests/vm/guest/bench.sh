@@ -100,7 +100,8 @@ dmesg -c >/dev/null
 # it refuses to stay loaded once done (busybox insmod may run it twice)
 insmod "/lib/modules/$(uname -r)/extra/kraft_append_bench.ko" device=/dev/vde \
 	2>/dev/null
-dmesg | sed -n 's/.*kraft-append: \({.*}\)$/{"append":\1}/p' >>"$out"
+dmesg | sed -n -e 's/.*kraft-append: \({.*}\)$/{"append":\1}/p' \
+	-e 's/.*kraft-append-cpu: \({.*}\)$/{"append_cpu":\1}/p' >>"$out"
 
 # --- the floor ----------------------------------------------------------------
 # The write: the append benchmark's raw case of one 4 KiB entry a batch,
