@@ -38,7 +38,7 @@ def table(runs):
         lat = "-"
         if k and e and e["p50_ms"]:
             lat = "%.2f" % (k["p50_ms"] / e["p50_ms"])
-        print(row.replace("%6s %7s", "%6d %7d") % (
+        print(row % (
             name(key[0], key[1]), key[2], key[3],
             cell(k, "ops_per_s", "%.0f"), cell(e, "ops_per_s", "%.0f"),
             ratio, cell(k, "p50_ms", "%.2f"), cell(e, "p50_ms", "%.2f"),

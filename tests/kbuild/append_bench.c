@@ -95,8 +95,9 @@ static int run_case(struct bench *b, u32 size, u32 batch)
 
 /*
  * What the CPU work of an append costs in this guest, beside the cases:
- * CRC32C (crc32c(), as the ring's records use it) and memcpy() of 1 MiB,
- * vmalloc'ed to vmalloc'ed as the ring's staging buffer is, best of 8.
+ * CRC32C (crc32c(), as the ring's records use it) and memcpy() of 1 MiB
+ * from the cases' vmalloc'ed payload into a buffer kvmalloc'ed as the
+ * ring's staging buffer is, best of 8.
  * Under TCG these differ from real hardware far more than a disk write
  * does, and decide the ratios at large batches.
  */
@@ -107,7 +108,7 @@ static void cpu_costs(const u8 *src, u32 len)
 	ktime_t t0;
 	u8 *dst;
 
-	dst = vmalloc(len);
+	dst = kvmalloc(len, GFP_KERNEL);
 	if (!dst)
 		return;
 	for (i = 0; i < 8; i++) {
@@ -118,7 +119,7 @@ static void cpu_costs(const u8 *src, u32 len)
 		memcpy(dst, src, len);
 		copy_ns = min_t(u64, copy_ns, ktime_to_ns(ktime_sub(ktime_get(), t0)));
 	}
-	vfree(dst);
+	kvfree(dst);
 	pr_info("kraft-append-cpu: {\"bytes\":%u,\"crc32c_us\":%llu,\"memcpy_us\":%llu,\"crc\":%u}\n",
 		len, crc_ns / 1000, copy_ns / 1000, crc);
 }
