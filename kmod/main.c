@@ -15,6 +15,9 @@ static int __init kraft_mod_init(void)
 {
 	int ret;
 
+	ret = kraft_crc_init();
+	if (ret)
+		return ret;
 	ret = kraft_items_init();
 	if (ret)
 		goto err_items;

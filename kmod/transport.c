@@ -34,7 +34,6 @@
  * tp->rx_lock (spinlock, BHs off: @rx_ready). Socket callbacks take
  * sk_callback_lock (read side), then tp->rx_lock.
  */
-#include <linux/crc32c.h>
 #include <linux/inet.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -185,8 +184,8 @@ static void frame_header(u8 *h, u8 type, const void *payload, u32 len)
 	h[5] = KRAFT_TP_VERSION;
 	put_unaligned_le16(0, h + 6);
 	put_unaligned_le32(len, h + 8);
-	crc = crc32c(~0u, h, 12);
-	crc = crc32c(crc, payload, len);
+	crc = kraft_crc32c(~0u, h, 12);
+	crc = kraft_crc32c(crc, payload, len);
 	put_unaligned_le32(crc, h + 12);
 }
 
@@ -659,7 +658,7 @@ static int rx_header(struct kraft_conn *c)
 		return -EPROTO;
 	if (c->type == FRAME_MSG && c->state != CONN_UP)
 		return -EACCES;	/* nothing allocated for strangers */
-	c->crc = crc32c(~0u, c->hdr, 12);
+	c->crc = kraft_crc32c(~0u, c->hdr, 12);
 	c->rx = kvmalloc(struct_size(c->rx, data, len), GFP_KERNEL);
 	if (!c->rx)
 		return -ENOMEM;
@@ -675,7 +674,8 @@ static int rx_frame(struct kraft_conn *c)
 	struct kraft_frame *f = c->rx;
 	int err = 0;
 
-	if (crc32c(c->crc, f->data, f->len) != get_unaligned_le32(c->hdr + 12))
+	if (kraft_crc32c(c->crc, f->data, f->len) !=
+	    get_unaligned_le32(c->hdr + 12))
 		return -EBADMSG;
 	c->rx = NULL;
 	c->hdr_got = 0;

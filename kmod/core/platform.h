@@ -21,7 +21,6 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/bug.h>
-#include <linux/crc32c.h>
 #include <linux/sched.h>
 #include <asm/unaligned.h>
 
@@ -35,10 +34,12 @@
 #define kr_debug(fmt, ...)	pr_debug(fmt, ##__VA_ARGS__)
 #define KR_WARN_ON(c)		WARN_ON(c)
 
-static inline u32 kr_crc32c(u32 seed, const void *buf, size_t len)
-{
-	return crc32c(seed, buf, len);
-}
+/* CRC32C by the faster of the kernel's two, chosen at load (kmod/crc.c) */
+u32 kraft_crc32c(u32 seed, const void *buf, size_t len);
+int kraft_crc_init(void);
+void kraft_crc_choose(bool table);
+const char *kraft_crc_impl(void);
+#define kr_crc32c(seed, buf, len)	kraft_crc32c((seed), (buf), (len))
 
 /*
  * Lets other threads run in the middle of long work (sorting a large

@@ -49,7 +49,11 @@ kmem_kb() {
 }
 
 # --- kraft ------------------------------------------------------------------
+# the CPU's CRC32C driver, as udev would load it on a real host, before
+# kraft: kraft.ko times it against the table code at load (kmod/crc.c)
+modprobe crc32c_intel 2>/dev/null
 modprobe kraft
+dmesg | grep 'kraft: crc32c:'
 net_up 3
 PEERS=1=10.9.0.1:7001,2=10.9.0.2:7001,3=10.9.0.3:7001
 for i in 1 2 3; do
@@ -81,8 +85,6 @@ for x in kraft0 kraft1 kraft2; do kraftctl down $x; done
 rmmod kraft
 
 # --- appends to the disk log against raw FUA writes (issue 4) -----------------
-modprobe crc32c_intel 2>/dev/null	# what udev would load on a real host
-modprobe libcrc32c
 # what the CPU work measured here runs on: the CRC32C driver of highest
 # priority, and whether memcpy is one "rep movsb" (erms). Under TCG both
 # cost far more than table code and "rep movsq" do (tests/vm/run's
