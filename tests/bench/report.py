@@ -10,7 +10,6 @@
 # DIR/plot.dat and DIR/plot.gp, the gnuplot script of the latency against
 # throughput plot, for tests/bench/run to draw.
 import json
-import os
 import sys
 
 CLIENTS = (1, 16, 64, 256)
@@ -93,11 +92,11 @@ def appends(rows):
                 r["append"] for r in rows if "append" in r}.values())
     cpu = [r["guest_cpu"] for r in rows if "guest_cpu" in r]
     if cpu:
-        env = os.environ.get("KRAFT_VM_CPU")
-        print("guest CPU: %s%s; CRC32C by %s, memcpy %s" % (
-            cpu[0]["model"], " (KRAFT_VM_CPU=%s)" % env if env else "",
-            cpu[0]["crc32c_driver"],
-            "by rep movsb (erms)" if cpu[0]["erms"] else "without erms"))
+        c = cpu[0]
+        print("guest CPU: %s%s; memcpy %s" % (
+            c["model"], " (QEMU -accel %s -cpu %s)"
+            % (c["accel"], c["qemu_cpu"]) if c.get("accel") else "",
+            "by rep movsb (erms)" if c["erms"] else "without erms"))
     for c in [r["append_cpu"] for r in rows if "append_cpu" in r][-1:]:
         mib = c["bytes"] / 2**20
         if "table_us" in c:

@@ -95,7 +95,7 @@ crc=$(awk '$1 == "name" { n = $3 } $1 == "driver" { d = $3 }
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 erms=false
 grep -qw erms /proc/cpuinfo && erms=true
-echo "{\"guest_cpu\":{\"model\":\"$model\",\"crc32c_driver\":\"$crc\",\"erms\":$erms}}" >>"$out"
+echo "{\"guest_cpu\":{\"model\":\"$model\",\"accel\":\"${KRAFT_VM_ACCEL:-}\",\"qemu_cpu\":\"${KRAFT_VM_CPU:-}\",\"crc32c_driver\":\"$crc\",\"erms\":$erms}}" >>"$out"
 kraftctl init /dev/vde --cluster append-bench --node 1 \
 	--peers 1=127.0.0.1:7001 >/dev/null
 dmesg -c >/dev/null
