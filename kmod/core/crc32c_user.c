@@ -2,9 +2,10 @@
 /*
  * crc32c_user.c - CRC32C (Castagnoli) for userspace builds of the core.
  *
- * The kernel build uses the kernel's crc32c() instead and does not compile
- * this file. Same convention as the kernel's: the caller passes the seed
- * (~0 to start) and gets the raw register back, no final inversion.
+ * The kernel build uses kmod/crc.c instead (the faster of the kernel's
+ * crc32c() and its table code) and does not compile this file. Same
+ * convention as the kernel's: the caller passes the seed (~0 to start)
+ * and gets the raw register back, no final inversion.
  */
 #include "platform.h"
 
