@@ -3,9 +3,10 @@
  * node.c - a kraft node's lifetime and its event loop. The loop (a
  * kthread) alone touches the node's core, KV state machine and store: the
  * hrtimer only counts ticks and wakes it, and requests from /dev/kraftN
- * are queued on @incoming and woken. The loop persists what each ready
- * asks (kmod/store.c, FUA) before it applies, answers or acknowledges
- * anything; a failed write fails the node safe.
+ * are queued on @incoming and woken (kmod/req.c handles them, in the
+ * loop). The loop persists what each ready asks (kmod/store.c, FUA)
+ * before it applies, answers or acknowledges anything; a failed write
+ * fails the node safe.
  *
  * Messages travel through the node's transport (kmod/transport.c): the
  * loop encodes what each ready sends and writes it to the peer's socket
@@ -39,274 +40,6 @@ static DEFINE_IDA(kraft_node_ida);
 #define TICKS_MAX	2	/* ticks the loop takes at once */
 #define KV_HISTORY	1024	/* events the state machine keeps for watches */
 #define WATCH_FEED_EVERY (KV_HISTORY / 2)
-
-static void kraft_req_release(struct kref *ref)
-{
-	struct kraft_req *req = container_of(ref, struct kraft_req, ref);
-
-	kvfree(req->key);
-	kvfree(req->val);
-	kvfree(req->out);
-	if (req->watch)
-		kraft_watch_put(req->watch);
-	kfree(req);
-}
-
-/* A new request for @op, with one reference (the caller's). */
-struct kraft_req *kraft_req_new(u8 op)
-{
-	struct kraft_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
-
-	if (!req)
-		return NULL;
-	kref_init(&req->ref);
-	init_completion(&req->done);
-	INIT_LIST_HEAD(&req->link);
-	req->op = op;
-	return req;
-}
-
-void kraft_req_put(struct kraft_req *req)
-{
-	kref_put(&req->ref, kraft_req_release);
-}
-
-static void finish(struct kraft_req *req, int err)
-{
-	list_del_init(&req->link);
-	req->err = err;
-	complete(&req->done);
-	kraft_req_put(req);	/* the loop's reference */
-}
-
-static void fail_all(struct kraft_node *n, struct list_head *list, int err)
-{
-	struct kraft_req *req, *tmp;
-
-	list_for_each_entry_safe(req, tmp, list, link)
-		finish(req, err);
-}
-
-static struct kraft_req *find_req(struct kraft_node *n, u64 id)
-{
-	struct kraft_req *req;
-
-	list_for_each_entry(req, &n->waiting, link)
-		if (req->id == id)
-			return req;
-	return NULL;
-}
-
-static void serve_get(struct kraft_node *n, struct kraft_req *req)
-{
-	struct kraft_kv_item it;
-
-	if (kraft_kv_get(n->kv, req->key, req->klen, &it)) {
-		req->res.status = KRAFT_KV_S_NOT_FOUND;
-		req->res.rev = kraft_kv_rev(n->kv);
-		finish(req, 0);
-		return;
-	}
-	req->item = it;
-	req->out = kvmalloc(max_t(u32, it.vlen, 1), GFP_KERNEL);
-	if (!req->out) {
-		finish(req, -ENOMEM);
-		return;
-	}
-	memcpy(req->out, it.val, it.vlen);
-	req->item.key = NULL;
-	req->item.val = NULL;
-	req->res.status = KRAFT_KV_S_OK;
-	req->res.rev = kraft_kv_rev(n->kv);
-	finish(req, 0);
-}
-
-struct range_ctx {
-	struct kraft_req *req;
-	bool full;
-};
-
-static int range_one(void *arg, const struct kraft_kv_item *it)
-{
-	struct range_ctx *c = arg;
-	struct kraft_req *req = c->req;
-	struct kraft_kv_record *rec;
-	u32 len = ALIGN(sizeof(*rec) + it->klen + it->vlen, 8);
-
-	if (len > req->cap - req->out_len) {
-		c->full = true;
-		return 1;
-	}
-	rec = (struct kraft_kv_record *)(req->out + req->out_len);
-	rec->key_len = it->klen;
-	rec->value_len = it->vlen;
-	rec->create_rev = it->create_rev;
-	rec->mod_rev = it->mod_rev;
-	rec->version = it->version;
-	memcpy(rec + 1, it->key, it->klen);
-	memcpy((u8 *)(rec + 1) + it->klen, it->val, it->vlen);
-	memset((u8 *)(rec + 1) + it->klen + it->vlen, 0,
-	       len - sizeof(*rec) - it->klen - it->vlen);
-	req->out_len += len;
-	req->count++;
-	return 0;
-}
-
-static void serve_range(struct kraft_node *n, struct kraft_req *req)
-{
-	struct range_ctx c = { .req = req };
-	u64 more = 0;
-	int err;
-
-	req->out = kvmalloc(max_t(u32, req->cap, 1), GFP_KERNEL);
-	if (!req->out) {
-		finish(req, -ENOMEM);
-		return;
-	}
-	err = kraft_kv_range(n->kv, req->key, req->klen, req->limit,
-			     range_one, &c, &more);
-	if (err < 0) {
-		finish(req, err);
-		return;
-	}
-	req->more = more || c.full;
-	req->res.status = KRAFT_KV_S_OK;
-	req->res.rev = kraft_kv_rev(n->kv);
-	finish(req, 0);
-}
-
-static void serve_read(struct kraft_node *n, struct kraft_req *req)
-{
-	if (req->op == KRAFT_REQ_RANGE)
-		serve_range(n, req);
-	else
-		serve_get(n, req);
-}
-
-/*
- * Room in the ring for one more proposal of @len bytes, besides those made
- * since the last append and a sixteenth of the ring kept for what the core
- * appends itself (a new leader's empty entry, membership changes). Only a
- * leader asks (a follower forwards its proposals). When the applied part
- * of the log can be compacted, a snapshot makes room; entries not yet
- * committed cannot be, and the proposal is refused with -ENOSPC.
- */
-static int ring_room(struct kraft_node *n, u32 len)
-{
-	struct kraft_dl_ring *ring = &n->store.ring;
-	u64 need = 2 * kraft_dl_rec_len(len) + ring->size / 16;
-
-	if (!kraft_raft_proposed_at(n->r) ||
-	    kraft_dl_ring_free_bytes(ring) >= need + n->proposed_bytes)
-		return 0;
-	kraft_snap_maybe(n, true);
-	if (kraft_dl_ring_free_bytes(ring) >= need + n->proposed_bytes)
-		return 0;
-	pr_info_ratelimited("%s: log full: writes refused until entries commit and a snapshot frees space\n",
-			    n->name);
-	return -ENOSPC;
-}
-
-static bool is_read(const struct kraft_req *req)
-{
-	return req->op == KRAFT_REQ_GET || req->op == KRAFT_REQ_RANGE;
-}
-
-static bool is_write(const struct kraft_req *req)
-{
-	return req->op == KRAFT_REQ_PUT || req->op == KRAFT_REQ_DEL ||
-	       req->op == KRAFT_REQ_CAS || req->op == KRAFT_REQ_CONF;
-}
-
-static void proposed(struct kraft_node *n, struct kraft_req *req, u32 len)
-{
-	req->index = kraft_raft_proposed_at(n->r);
-	if (req->index) {
-		req->term = kraft_raft_term_at(n->r, req->index);
-		n->proposed_bytes += 2 * kraft_dl_rec_len(len);
-	} else {
-		req->term = kraft_raft_term(n->r);	/* forwarded */
-	}
-}
-
-/* Propose or ask for a read point; -EAGAIN leaves it for the next round. */
-static int start_req(struct kraft_node *n, struct kraft_req *req)
-{
-	struct kraft_kv_cmd cmd = {
-		.origin = n->sb.node_id, .req = req->id, .expect = req->expect,
-		.key = req->key, .klen = req->klen, .val = req->val,
-		.vlen = req->vlen,
-	};
-	u8 *buf;
-	int len, err;
-
-	switch (req->op) {
-	case KRAFT_REQ_CONF:
-		err = ring_room(n, req->vlen);
-		if (!err)
-			err = kraft_raft_propose_conf(n->r, req->val, req->vlen);
-		if (!err)
-			proposed(n, req, req->vlen);
-		return err;
-	case KRAFT_REQ_TRANSFER:
-		return kraft_raft_transfer_leader(n->r, req->expect);
-	case KRAFT_REQ_SNAPSHOT:
-		kraft_snap_maybe(n, true);
-		finish(req, n->status.failed ? -EIO : 0);
-		return 0;
-	case KRAFT_REQ_WATCH:
-		finish(req, kraft_watch_start(n, req->watch));
-		return 0;
-	}
-	if (is_read(req)) {
-		if (req->flags & KRAFT_KV_SERIALIZABLE) {
-			serve_read(n, req);
-			return 0;
-		}
-		req->term = kraft_raft_term(n->r);
-		return kraft_raft_read_index(n->r, req->id);
-	}
-	cmd.op = req->op == KRAFT_REQ_PUT ? KRAFT_KV_PUT :
-		 req->op == KRAFT_REQ_DEL ? KRAFT_KV_DEL : KRAFT_KV_CAS;
-	buf = kvmalloc(kraft_kv_cmd_len(&cmd), GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	len = kraft_kv_cmd_encode(&cmd, buf, kraft_kv_cmd_len(&cmd));
-	err = len < 0 ? len : ring_room(n, len);
-	if (!err)
-		err = kraft_raft_propose(n->r, buf, len);
-	kvfree(buf);
-	if (!err)
-		proposed(n, req, len);
-	return err;
-}
-
-static void take_incoming(struct kraft_node *n, struct list_head *pending)
-{
-	struct kraft_req *req, *tmp;
-	LIST_HEAD(batch);
-	int err;
-
-	spin_lock(&n->lock);
-	list_splice_init(&n->incoming, &batch);
-	spin_unlock(&n->lock);
-	list_splice_tail_init(&batch, pending);
-	list_for_each_entry_safe(req, tmp, pending, link) {
-		if (n->status.failed) {
-			finish(req, -EIO);
-			continue;
-		}
-		if (!req->id)
-			req->id = ++n->next_id;
-		err = start_req(n, req);
-		if (err == -EAGAIN || err == -EBUSY)
-			continue;	/* no leader yet: try again later */
-		if (err)
-			finish(req, err);
-		else if (!list_empty(&req->link) && !completion_done(&req->done))
-			list_move_tail(&req->link, &n->waiting);
-	}
-}
 
 /*
  * A committed membership change (the core has applied it to its
@@ -343,7 +76,7 @@ static int apply_conf(struct kraft_node *n, const struct kraft_entry *e)
 	list_for_each_entry(req, &n->waiting, link)
 		if (req->op == KRAFT_REQ_CONF && req->vlen == e->len &&
 		    !memcmp(req->val, e->data, e->len)) {
-			finish(req, 0);
+			kraft_req_finish(req, 0);
 			break;
 		}
 	return 0;
@@ -378,10 +111,10 @@ static int apply(struct kraft_node *n, const struct kraft_entry *e)
 		kraft_watches_feed(n);
 	if (cmd.origin != n->sb.node_id)
 		return 0;
-	req = find_req(n, cmd.req);
+	req = kraft_req_find(n, cmd.req);
 	if (req) {
 		req->res = res;
-		finish(req, 0);
+		kraft_req_finish(req, 0);
 	}
 	return 0;
 }
@@ -411,7 +144,7 @@ void kraft_node_fail(struct kraft_node *n, const char *what, int err)
 	spin_lock(&n->lock);
 	n->status.failed = true;
 	spin_unlock(&n->lock);
-	fail_all(n, &n->waiting, -EIO);
+	kraft_reqs_fail(n, &n->waiting, -EIO);
 }
 
 /* After a snapshot from the leader: dial whom the book names. */
@@ -485,9 +218,8 @@ static u64 ring_need(const struct kraft_entry *e, u32 n)
 
 static void run_ready(struct kraft_node *n)
 {
-	struct kraft_req *req, *tmp;
-	struct kraft_status st;
 	struct kraft_ready rd;
+	struct kraft_req *req;
 	bool sent;
 	u32 i;
 	int err;
@@ -571,7 +303,7 @@ static void run_ready(struct kraft_node *n)
 		if (!sent)
 			send_msgs(n, &rd);
 		for (i = 0; i < rd.n_reads; i++) {
-			req = find_req(n, rd.reads[i].ctx);
+			req = kraft_req_find(n, rd.reads[i].ctx);
 			if (req) {
 				req->have_index = true;
 				req->read_index = rd.reads[i].index;
@@ -579,31 +311,7 @@ static void run_ready(struct kraft_node *n)
 		}
 		kraft_raft_advance(n->r);
 		kraft_snap_late(n);
-		kraft_raft_status(n->r, &st);
-		list_for_each_entry_safe(req, tmp, &n->waiting, link) {
-			if (req->index && req->index <= st.applied)
-				/* another leader's entry took its place */
-				finish(req, -ECANCELED);
-			else if (req->index &&
-				 kraft_raft_term_at(n->r, req->index) != req->term)
-				/* displaced here; it may still commit elsewhere */
-				finish(req, -ETIMEDOUT);
-			else if (!req->index && req->term != st.term &&
-				 ((is_read(req) && !req->have_index) ||
-				  is_write(req)))
-				/*
-				 * Its leader may be gone: a read not served,
-				 * a forwarded write's outcome unknown.
-				 */
-				finish(req, is_read(req) ? -ECANCELED :
-						       -ETIMEDOUT);
-			else if (is_read(req) && req->have_index &&
-			    req->read_index <= st.applied)
-				serve_read(n, req);
-			else if (req->op == KRAFT_REQ_TRANSFER &&
-				 st.lead == req->expect)
-				finish(req, 0);
-		}
+		kraft_reqs_settle(n);
 	}
 	if (!n->status.failed)
 		kraft_snap_maybe(n, false);
@@ -765,7 +473,7 @@ static int kraft_node_loop(void *arg)
 		ticks = min(atomic_xchg(&n->ticks, 0), TICKS_MAX);
 		while (ticks-- > 0 && !n->status.failed)
 			kraft_raft_tick(n->r);
-		take_incoming(n, &pending);
+		kraft_reqs_take(n, &pending);
 		if (!n->status.failed)
 			run_ready(n);
 		else if (kraft_snap_ready(n))
@@ -778,8 +486,8 @@ static int kraft_node_loop(void *arg)
 	spin_lock(&n->lock);
 	list_splice_init(&n->incoming, &pending);
 	spin_unlock(&n->lock);
-	fail_all(n, &pending, -ESHUTDOWN);
-	fail_all(n, &n->waiting, -ESHUTDOWN);
+	kraft_reqs_fail(n, &pending, -ESHUTDOWN);
+	kraft_reqs_fail(n, &n->waiting, -ESHUTDOWN);
 	kraft_watches_end(n);
 	return 0;
 }

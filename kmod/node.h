@@ -300,8 +300,14 @@ int kraft_node_submit(struct kraft_node *n, struct kraft_req *req,
 void kraft_nl_notify(struct kraft_node *n, u8 cmd,
 		     const struct kraft_node_status *s);
 
+/* kmod/req.c; all but kraft_req_new() and kraft_req_put() in the loop */
 struct kraft_req *kraft_req_new(u8 op);
 void kraft_req_put(struct kraft_req *req);
+void kraft_req_finish(struct kraft_req *req, int err);
+struct kraft_req *kraft_req_find(struct kraft_node *n, u64 id);
+void kraft_reqs_fail(struct kraft_node *n, struct list_head *list, int err);
+void kraft_reqs_take(struct kraft_node *n, struct list_head *pending);
+void kraft_reqs_settle(struct kraft_node *n);
 void kraft_nodes_down_all(void);
 void kraft_node_fail(struct kraft_node *n, const char *what, int err);
 

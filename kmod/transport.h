@@ -2,7 +2,8 @@
 /*
  * transport.h - a node's TCP transport: one connection per peer pair,
  * framed, checksummed, handshaken and (with a cluster key) authenticated.
- * See kmod/transport.c and docs/wire-format.md ("Frames").
+ * See kmod/transport.c (and conn.c, handshake.c) and docs/wire-format.md
+ * ("Frames").
  */
 #ifndef KRAFT_TRANSPORT_H
 #define KRAFT_TRANSPORT_H

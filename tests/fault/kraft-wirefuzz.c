@@ -2,7 +2,8 @@
 /*
  * kraft-wirefuzz - a hostile peer for the fault suite: opens TCP
  * connections to a node's port and sends random and mutated frames of the
- * wire protocol (kmod/transport.c; the messages of kmod/core/msg.c).
+ * wire protocol (kmod/conn.c, kmod/handshake.c; the messages of
+ * kmod/core/msg.c).
  *
  *   kraft-wirefuzz --addr IP:PORT --cluster NAME --as ID --to ID
  *                  [--seconds S] [--seed X]
