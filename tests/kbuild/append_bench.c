@@ -8,16 +8,17 @@
  *  - kraft: kraft_store_append() of one batch (records with their
  *    headers and CRC32C, one FUA write, two at the ring's wrap), and
  *  - raw: one FUA write of the batch's payload alone, rounded up to the
- *    logical block, at the same place (kmod/disk.c, the same bio path),
+ *    logical block, in the ring's area of the device (kmod/disk.c, the
+ *    same bio path),
  *
- * and prints one line a case, "kraft-append: {json}", in the kernel log:
- * batches and payload MB/s each way and their ratio; and one line,
- * "kraft-append-cpu: {json}", of what CRC32C (both of the kernel's, and
- * which one kmod/crc.c chose here) and memcpy() of 1 MiB cost
- * (cpu_costs()). Loading then fails
- * with -ECANCELED on purpose, so that nothing stays loaded. Only a device
- * that kraftctl init formatted for the cluster "append-bench" is used:
- * anything else is refused untouched.
+ * one batch of each in turn, and prints one line a case, "kraft-append:
+ * {json}", in the kernel log: batches and payload MB/s each way and their
+ * ratio; and one line, "kraft-append-cpu: {json}", of what CRC32C (both of
+ * the kernel's, and which one kmod/crc.c chose here) and memcpy() of 1 MiB
+ * cost (cpu_costs()). Loading then fails with -ECANCELED on purpose, so
+ * that nothing stays loaded. Only a device that kraftctl init formatted
+ * for the cluster "append-bench" is used: anything else is refused
+ * untouched.
  */
 #include <linux/crc32.h>
 #include <linux/crc32c.h>
@@ -66,24 +67,26 @@ static int run_case(struct bench *b, u32 size, u32 batch)
 	u32 len = round_up(size * batch, b->s.sb.lbs);
 	u32 iters = clamp_t(u32, BENCH_BYTES / (size * batch), 32, 2000);
 	u64 base = b->s.sb.ring_start * KRAFT_DL_BLOCK, off = 0;
-	u64 t_kraft, t_raw, mb = (u64)size * batch * iters;
+	u64 t_kraft = 0, t_raw = 0, mb = (u64)size * batch * iters;
 	ktime_t t0;
 	u32 i;
 	int err = 0;
 
-	t0 = ktime_get();
-	for (i = 0; i < iters && !err; i++)
-		err = append_batch(b, batch, size);
-	t_kraft = ktime_to_ns(ktime_sub(ktime_get(), t0));
-	t0 = ktime_get();
+	/* one of each in turn: the host's drifts weigh on both alike */
 	for (i = 0; i < iters && !err; i++) {
+		t0 = ktime_get();
+		err = append_batch(b, batch, size);
+		t_kraft += ktime_to_ns(ktime_sub(ktime_get(), t0));
+		if (err)
+			break;
 		if (off + len > b->s.ring.size)
 			off = 0;
+		t0 = ktime_get();
 		err = kraft_disk_write(&b->s.disk, base + off, b->payload, len,
 				       KRAFT_DISK_FUA);
+		t_raw += ktime_to_ns(ktime_sub(ktime_get(), t0));
 		off += len;
 	}
-	t_raw = ktime_to_ns(ktime_sub(ktime_get(), t0));
 	if (err)
 		return err;
 	/* payload MB/s as integers scaled by 1000: no floating point here */
