@@ -3,7 +3,7 @@
  * raft_int.h - the core's internal state, shared by its files:
  * log.c (the in-memory log), quorum.c (configurations and majorities),
  * progress.c (what the leader knows of each peer), raft.c (roles, ticks,
- * Ready/Advance), election.c (votes, PreVote, CheckQuorum, transfer),
+ * dispatch, proposals), ready.c (Ready/Advance), election.c (votes, PreVote, CheckQuorum, transfer),
  * replication.c (append, heartbeat, snapshot, commit), read.c (ReadIndex)
  * and membership.c (configuration changes). Not part of any API. No locks:
  * the caller of raft.h serializes every call.
@@ -185,6 +185,7 @@ void kraft_pr_infl_free_to(struct kraft_progress *pr, u64 index, u32 cap);
 
 /* raft.c */
 void kraft_send(struct kraft_raft *r, struct kraft_msg *m);
+void kraft_drop_msgs(struct kraft_raft *r);
 void kraft_become_follower(struct kraft_raft *r, u64 term, u64 lead);
 void kraft_become_precandidate(struct kraft_raft *r);
 void kraft_become_candidate(struct kraft_raft *r);
