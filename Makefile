@@ -41,7 +41,7 @@ test-modules:
 	@$(RSYNC) --include='*.c' --include='*.h' --exclude='*' \
 		tests/unit/ $(TOUT)/unit/
 	@cp tests/kbuild/Kbuild tests/kbuild/*.c $(TOUT)/
-	@mkdir -p $(TOUT)/kmod && cp kmod/crc.c kmod/disk.c kmod/store.c $(TOUT)/ && cp kmod/*.h $(TOUT)/kmod/
+	@mkdir -p $(TOUT)/kmod && cp kmod/crc.c kmod/disk.c kmod/store.c kmod/req.c $(TOUT)/ && cp kmod/*.h $(TOUT)/kmod/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(TOUT) modules
 
 kraftctl: $(USER_OUT)/kraftctl

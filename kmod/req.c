@@ -205,7 +205,13 @@ static void proposed(struct kraft_node *n, struct kraft_req *req, u32 len)
 	}
 }
 
-/* Propose or ask for a read point; -EAGAIN leaves it for the next round. */
+/*
+ * Propose, ask for a read point, or answer at once. Return: 0 (it waits
+ * for the log), 1 (answered: kraft_req_finish() dropped the loop's
+ * reference, and @req may be freed already by a submitter that gave up),
+ * -EAGAIN or -EBUSY (no leader yet: the next round tries again), or
+ * another errno to answer with.
+ */
 static int start_req(struct kraft_node *n, struct kraft_req *req)
 {
 	struct kraft_kv_cmd cmd = {
@@ -229,15 +235,15 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 	case KRAFT_REQ_SNAPSHOT:
 		kraft_snap_maybe(n, true);
 		kraft_req_finish(req, n->status.failed ? -EIO : 0);
-		return 0;
+		return 1;
 	case KRAFT_REQ_WATCH:
 		kraft_req_finish(req, kraft_watch_start(n, req->watch));
-		return 0;
+		return 1;
 	}
 	if (is_read(req)) {
 		if (req->flags & KRAFT_KV_SERIALIZABLE) {
 			serve_read(n, req);
-			return 0;
+			return 1;
 		}
 		req->term = kraft_raft_term(n->r);
 		return kraft_raft_read_index(n->r, req->id);
@@ -277,10 +283,11 @@ void kraft_reqs_take(struct kraft_node *n, struct list_head *pending)
 		err = start_req(n, req);
 		if (err == -EAGAIN || err == -EBUSY)
 			continue;	/* no leader yet: try again later */
-		if (err)
+		if (err < 0)
 			kraft_req_finish(req, err);
-		else if (!list_empty(&req->link) && !completion_done(&req->done))
+		else if (!err)
 			list_move_tail(&req->link, &n->waiting);
+		/* else answered, and not to be touched again */
 	}
 }
 
