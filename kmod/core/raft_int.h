@@ -3,10 +3,11 @@
  * raft_int.h - the core's internal state, shared by its files:
  * log.c (the in-memory log), quorum.c (configurations and majorities),
  * progress.c (what the leader knows of each peer), raft.c (roles, ticks,
- * dispatch, proposals), ready.c (Ready/Advance), election.c (votes, PreVote, CheckQuorum, transfer),
- * replication.c (append, heartbeat, snapshot, commit), read.c (ReadIndex)
- * and membership.c (configuration changes). Not part of any API. No locks:
- * the caller of raft.h serializes every call.
+ * dispatch, proposals), ready.c (Ready/Advance), election.c (votes,
+ * PreVote, CheckQuorum, transfer), replication.c (append, heartbeat,
+ * snapshot, commit), read.c (ReadIndex) and membership.c (configuration
+ * changes). Not part of any API. No locks: the caller of raft.h
+ * serializes every call.
  */
 #ifndef KRAFT_CORE_RAFT_INT_H
 #define KRAFT_CORE_RAFT_INT_H
