@@ -44,8 +44,8 @@ struct bench {
 	u64 next;	/* next index to append */
 };
 
-/* Append @n entries of @size bytes, making room by dropping old ones. */
-static int append_batch(struct bench *b, u32 n, u32 size)
+/* The next @n entries of @size bytes in b->e; room made by dropping old. */
+static void fill_batch(struct bench *b, u32 n, u32 size)
 {
 	u64 need = 2ull * n * kraft_dl_rec_len(size);
 	u32 i;
@@ -59,6 +59,12 @@ static int append_batch(struct bench *b, u32 n, u32 size)
 		b->e[i].len = size;
 		b->e[i].data = b->payload;
 	}
+}
+
+/* Append @n entries of @size bytes. */
+static int append_batch(struct bench *b, u32 n, u32 size)
+{
+	fill_batch(b, n, size);
 	b->next += n;
 	return kraft_store_append(&b->s, b->e, n);
 }
@@ -73,20 +79,11 @@ static s64 time_encode(struct bench *b, u32 size, u32 batch, u32 iters)
 	struct kraft_dl_write w[2];
 	u64 head, n, ns = 0;
 	ktime_t t0;
-	u32 i, k;
+	u32 i;
 	int nw;
 
 	for (i = 0; i < iters; i++) {
-		if (kraft_dl_ring_free_bytes(&b->s.ring) <
-		    2ull * batch * kraft_dl_rec_len(size))
-			kraft_dl_ring_compact(&b->s.ring, b->next - 1);
-		for (k = 0; k < batch; k++) {
-			b->e[k].index = b->next + k;
-			b->e[k].term = 1;
-			b->e[k].type = KRAFT_ENTRY_NORMAL;
-			b->e[k].len = size;
-			b->e[k].data = b->payload;
-		}
+		fill_batch(b, batch, size);
 		head = b->s.ring.head;
 		n = b->s.ring.n;
 		t0 = ktime_get();
