@@ -14,12 +14,12 @@
  * one batch of each in turn, and then kraft's encoding of a batch alone
  * (time_encode()). It prints one line a case, "kraft-append: {json}", in
  * the kernel log: batches, time a batch each way and encoding it, payload
- * MB/s each way and their ratio; and one line, "kraft-append-cpu: {json}", of what CRC32C (both of
- * the kernel's, and which one kmod/crc.c chose here) and memcpy() of 1 MiB
- * cost (cpu_costs()). Loading then fails with -ECANCELED on purpose, so
- * that nothing stays loaded. Only a device that kraftctl init formatted
- * for the cluster "append-bench" is used: anything else is refused
- * untouched.
+ * MB/s each way and their ratio; and one line, "kraft-append-cpu:
+ * {json}", of what CRC32C (both of the kernel's, and which one kmod/crc.c
+ * chose here) and memcpy() of 1 MiB cost (cpu_costs()). Loading then
+ * fails with -ECANCELED on purpose, so that nothing stays loaded. Only a
+ * device that kraftctl init formatted for the cluster "append-bench" is
+ * used: anything else is refused untouched.
  */
 #include <linux/crc32.h>
 #include <linux/crc32c.h>
@@ -91,7 +91,10 @@ static s64 time_encode(struct bench *b, u32 size, u32 batch, u32 iters)
 		ns += ktime_to_ns(ktime_sub(ktime_get(), t0));
 		if (nw < 0)
 			return nw;
-		/* as if never built: the next append goes where this one went */
+		/*
+		 * as if never built: the next append goes where this one went
+		 * (kraft_dl_ring_truncate() would leave head past a wrap's pad)
+		 */
 		b->s.ring.head = head;
 		b->s.ring.n = n;
 	}
