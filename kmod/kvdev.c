@@ -93,6 +93,8 @@ static long kvdev_kv(struct kraft_node *n, u8 op, void __user *uarg)
 	if (!err && (op == KRAFT_REQ_PUT || op == KRAFT_REQ_CAS)) {
 		req->vlen = a.value_len;
 		err = copy_in(&req->val, a.value_ptr, a.value_len);
+		if (!err)
+			kraft_req_sum_value(req);
 	}
 	if (err)
 		goto out;

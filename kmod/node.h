@@ -78,6 +78,9 @@ struct kraft_watch {
  * @klen: its length
  * @val: value copy (put, cas)
  * @vlen: its length
+ * @vcrc_known: @vcrc and @vxpow are set (kraft_req_sum_value())
+ * @vcrc: kraft_crc32c(0, @val, @vlen), computed by the submitter
+ * @vxpow: kraft_crc32c_xpow8n(@vlen)
  * @expect: cas: expected mod revision
  * @index: a write or conf change proposed on the leader: its entry's index
  *	(0 when forwarded); another entry committed there cancels it
@@ -112,6 +115,9 @@ struct kraft_req {
 	u32 klen;
 	u8 *val;
 	u32 vlen;
+	bool vcrc_known;
+	u32 vcrc;
+	u32 vxpow;
 	u64 expect;
 	u64 index;
 	u64 term;
@@ -302,6 +308,7 @@ void kraft_nl_notify(struct kraft_node *n, u8 cmd,
 
 /* kmod/req.c; all but kraft_req_new() and kraft_req_put() in the loop */
 struct kraft_req *kraft_req_new(u8 op);
+void kraft_req_sum_value(struct kraft_req *req);
 void kraft_req_put(struct kraft_req *req);
 void kraft_req_finish(struct kraft_req *req, int err);
 struct kraft_req *kraft_req_find(struct kraft_node *n, u64 id);

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "node.h"
+#include "crc_combine.h"
 
 static void kraft_req_release(struct kref *ref)
 {
@@ -40,6 +41,26 @@ struct kraft_req *kraft_req_new(u8 op)
 	INIT_LIST_HEAD(&req->link);
 	req->op = op;
 	return req;
+}
+
+/**
+ * kraft_req_sum_value() - checksum a write's value in the submitter's
+ *	thread, before the request is queued
+ * @req: a put or cas with its value copied in
+ *
+ * The log record of the write's entry needs the CRC32C of its bytes;
+ * computed here, by the caller's thread, it costs the node's loop nothing
+ * but combining it with the command header's (start_req()). Short values
+ * are left to the loop, where checksumming them costs less than the
+ * combining. May sleep.
+ */
+void kraft_req_sum_value(struct kraft_req *req)
+{
+	if (req->vlen < KRAFT_DL_SUM_EARLY)
+		return;
+	req->vcrc = kr_crc32c_long(0, req->val, req->vlen);
+	req->vxpow = kraft_crc32c_xpow8n(req->vlen);
+	req->vcrc_known = true;
 }
 
 void kraft_req_put(struct kraft_req *req)
@@ -255,8 +276,15 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 		return -ENOMEM;
 	len = kraft_kv_cmd_encode(&cmd, buf, kraft_kv_cmd_len(&cmd));
 	err = len < 0 ? len : ring_room(n, len);
-	if (!err)
+	if (!err && req->vcrc_known) {
+		/* the value is the command's tail */
+		u32 crc = kraft_crc32c(0, buf, len - req->vlen);
+
+		crc = kraft_crc32c_combine(crc, req->vcrc, req->vxpow);
+		err = kraft_raft_propose_crc(n->r, buf, len, crc);
+	} else if (!err) {
 		err = kraft_raft_propose(n->r, buf, len);
+	}
 	kvfree(buf);
 	if (!err)
 		proposed(n, req, len);

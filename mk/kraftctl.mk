@@ -1,8 +1,8 @@
 # mk/kraftctl.mk.inc - kraftctl, the userspace tool (libnl-genl-3).
 KRAFTCTL_SRCS	:= $(wildcard userspace/kraftctl*.c)
 # the on-disk format, shared with the module (init, dump)
-KRAFTCTL_CORE	:= $(addprefix kmod/core/,layout.c ring.c recover.c msg.c \
-		   quorum.c crc32c_user.c)
+KRAFTCTL_CORE	:= $(addprefix kmod/core/,layout.c ring.c crc_combine.c recover.c \
+		   msg.c quorum.c crc32c_user.c)
 NL_CFLAGS	:= $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS		:= $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 

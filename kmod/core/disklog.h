@@ -19,6 +19,12 @@
 #define KRAFT_DL_KEY_MAX	64
 #define KRAFT_DL_REC_HDR	32
 #define KRAFT_DL_MIN_BLOCKS	64
+/*
+ * Entries with this much data or more are best checksummed where the data
+ * enters (struct kraft_entry's crc), the record combining that CRC with
+ * its header's; shorter data costs the ring less to checksum itself.
+ */
+#define KRAFT_DL_SUM_EARLY	512
 
 /**
  * struct kraft_dl_peer - a member named at init
@@ -125,6 +131,8 @@ u64 kraft_dl_snap_capacity(const struct kraft_dl_super *sb);
  * @buf_cap: bytes of @buf
  * @lbs: write alignment
  * @salt: checksum seed, kraft_dl_salt() (set it after init)
+ * @xpow_len: the data length @xpow is for
+ * @xpow: kraft_crc32c_xpow8n(@xpow_len), or 0 before the first
  */
 struct kraft_dl_ring {
 	u64 size;
@@ -138,6 +146,8 @@ struct kraft_dl_ring {
 	u64 buf_cap;
 	u32 lbs;
 	u32 salt;
+	u32 xpow_len;
+	u32 xpow;
 };
 
 /**

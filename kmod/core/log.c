@@ -114,11 +114,12 @@ static void truncate_from(struct kraft_log *l, u64 index)
  * @type: enum kraft_entry_type
  * @data: payload, copied
  * @len: bytes of @data
+ * @crc: kr_crc32c(0, @data, @len) if the caller has it, else NULL
  *
  * Return: 0 or -ENOMEM (then the log is unchanged).
  */
 int kraft_log_append(struct kraft_log *l, u64 term, u8 type,
-		     const void *data, u32 len)
+		     const void *data, u32 len, const u32 *crc)
 {
 	struct kraft_entry *e;
 	u8 *copy = NULL;
@@ -136,6 +137,8 @@ int kraft_log_append(struct kraft_log *l, u64 term, u8 type,
 	e->term = term;
 	e->type = type;
 	e->len = len;
+	e->crc_known = !!crc;
+	e->crc = crc ? *crc : 0;
 	e->data = copy;
 	l->n++;
 	l->bytes += len;
@@ -175,7 +178,7 @@ int kraft_log_append_entries(struct kraft_log *l, u64 prev,
 			truncate_from(l, idx);
 		}
 		if (kraft_log_append(l, e[i].term, e[i].type, e[i].data,
-				     e[i].len)) {
+				     e[i].len, NULL)) {
 			*last = idx - 1;
 			return -ENOMEM;
 		}

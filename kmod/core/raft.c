@@ -100,7 +100,7 @@ static int restore(struct kraft_raft *r, const struct kraft_restore *rs)
 		    e->term < kraft_log_last_term(&r->log))
 			return -EINVAL;
 		err = kraft_log_append(&r->log, e->term, e->type, e->data,
-				       e->len);
+				       e->len, NULL);
 		if (err)
 			return err;
 	}
@@ -277,7 +277,7 @@ void kraft_become_leader(struct kraft_raft *r)
 	r->lead = r->id;
 	/* conf entries still uncommitted from older terms may exist */
 	r->pending_conf_index = kraft_log_last_index(&r->log);
-	if (kraft_leader_append(r, KRAFT_ENTRY_EMPTY, NULL, 0))
+	if (kraft_leader_append(r, KRAFT_ENTRY_EMPTY, NULL, 0, NULL))
 		kraft_become_follower(r, r->term, KRAFT_NONE);
 }
 
@@ -414,7 +414,8 @@ static int step_leader(struct kraft_raft *r, const struct kraft_msg *m)
 			} else if (e->type != KRAFT_ENTRY_NORMAL) {
 				return -EINVAL;
 			}
-			err = kraft_leader_append(r, e->type, e->data, e->len);
+			err = kraft_leader_append(r, e->type, e->data, e->len,
+						  e->crc_known ? &e->crc : NULL);
 			if (err)
 				return err;
 		}
@@ -540,10 +541,12 @@ int kraft_raft_step(struct kraft_raft *r, const struct kraft_msg *m)
 	return step(r, m);
 }
 
-static int propose(struct kraft_raft *r, u8 type, const void *data, u32 len)
+static int propose(struct kraft_raft *r, u8 type, const void *data, u32 len,
+		   const u32 *crc)
 {
 	struct kraft_entry e = {
 		.type = type, .len = len, .data = (u8 *)data,
+		.crc_known = !!crc, .crc = crc ? *crc : 0,
 	};
 	struct kraft_msg m = {
 		.type = KRAFT_MSG_PROP, .from = r->id, .to = r->id,
@@ -571,7 +574,24 @@ static int propose(struct kraft_raft *r, u8 type, const void *data, u32 len)
  */
 int kraft_raft_propose(struct kraft_raft *r, const void *data, u32 len)
 {
-	return propose(r, KRAFT_ENTRY_NORMAL, data, len);
+	return propose(r, KRAFT_ENTRY_NORMAL, data, len, NULL);
+}
+
+/**
+ * kraft_raft_propose_crc() - kraft_raft_propose() with the data's CRC
+ * @r: the core
+ * @data: the payload; copied
+ * @len: bytes of @data
+ * @crc: kr_crc32c(0, @data, @len), computed by the proposer (where the
+ *	data entered, off the log's path); the log's record then combines it
+ *	with its header's instead of reading the data again
+ *
+ * Return: as kraft_raft_propose().
+ */
+int kraft_raft_propose_crc(struct kraft_raft *r, const void *data, u32 len,
+			   u32 crc)
+{
+	return propose(r, KRAFT_ENTRY_NORMAL, data, len, &crc);
 }
 
 /**
@@ -585,7 +605,7 @@ int kraft_raft_propose(struct kraft_raft *r, const void *data, u32 len)
  */
 int kraft_raft_propose_conf(struct kraft_raft *r, const void *cc, u32 len)
 {
-	return propose(r, KRAFT_ENTRY_CONF, cc, len);
+	return propose(r, KRAFT_ENTRY_CONF, cc, len, NULL);
 }
 
 /**

@@ -40,14 +40,21 @@ enum kraft_entry_type {
  * @index: its position in the log, from 1
  * @term: the term of the leader that created it
  * @type: enum kraft_entry_type
+ * @crc_known: @crc holds the CRC32C of @data; else it is unknown and 0
  * @len: bytes of @data
+ * @crc: kr_crc32c(0, @data, @len) when @crc_known, computed where the
+ *	data entered so that the log's record need not read it again
  * @data: payload, owned by whoever holds the entry
+ *
+ * Whoever builds an entry zeroes it first (or sets every field).
  */
 struct kraft_entry {
 	u64 index;
 	u64 term;
 	u8 type;
+	u8 crc_known;
 	u32 len;
+	u32 crc;
 	u8 *data;
 };
 
@@ -257,6 +264,8 @@ void kraft_raft_free(struct kraft_raft *r);
 void kraft_raft_tick(struct kraft_raft *r);
 int kraft_raft_step(struct kraft_raft *r, const struct kraft_msg *m);
 int kraft_raft_propose(struct kraft_raft *r, const void *data, u32 len);
+int kraft_raft_propose_crc(struct kraft_raft *r, const void *data, u32 len,
+			   u32 crc);
 int kraft_raft_propose_conf(struct kraft_raft *r, const void *cc, u32 len);
 int kraft_raft_read_index(struct kraft_raft *r, u64 ctx);
 int kraft_raft_transfer_leader(struct kraft_raft *r, u64 to);

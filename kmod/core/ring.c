@@ -8,6 +8,7 @@
  * them durable before reporting anything. No locks.
  */
 #include "disklog.h"
+#include "crc_combine.h"
 
 #define REC_MAGIC	0x4345524bu	/* "KREC" */
 #define REC_PAD		0xff
@@ -138,11 +139,16 @@ int kraft_dl_ring_compact(struct kraft_dl_ring *ring, u64 index)
 /*
  * A record's header; its CRC32C covers the header from the index on and
  * the @len bytes of data after it (a pad's only the header), so the data
- * must be in place first.
+ * must be in place first - unless @e brings the data's own CRC, which is
+ * then combined with the header's (the multiplier for the last length
+ * seen is kept: a batch's entries tend to be alike).
  */
-static void put_header(u8 *p, u32 salt, u64 index, u64 term, u8 type,
-		       u32 len)
+static void put_header(struct kraft_dl_ring *ring, u8 *p, u64 index,
+		       u64 term, u8 type, u32 len,
+		       const struct kraft_entry *e)
 {
+	u32 crc;
+
 	put_unaligned_le32(REC_MAGIC, p);
 	put_unaligned_le64(index, p + 8);
 	put_unaligned_le64(term, p + 16);
@@ -151,8 +157,19 @@ static void put_header(u8 *p, u32 salt, u64 index, u64 term, u8 type,
 	p[26] = 0;
 	p[27] = 0;
 	put_unaligned_le32(len, p + 28);
-	put_unaligned_le32(kr_crc32c(salt, p + 8, KRAFT_DL_REC_HDR - 8 +
-				     (type == REC_PAD ? 0 : len)), p + 4);
+	if (!e || !e->crc_known) {
+		crc = kr_crc32c(ring->salt, p + 8, KRAFT_DL_REC_HDR - 8 +
+				(type == REC_PAD ? 0 : len));
+	} else {
+		if (ring->xpow_len != len || !ring->xpow) {
+			ring->xpow = kraft_crc32c_xpow8n(len);
+			ring->xpow_len = len;
+		}
+		crc = kraft_crc32c_combine(kr_crc32c(ring->salt, p + 8,
+						     KRAFT_DL_REC_HDR - 8),
+					   e->crc, ring->xpow);
+	}
+	put_unaligned_le32(crc, p + 4);
 }
 
 /* Where each record goes, with the pad before a wrap. */
@@ -229,16 +246,16 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 		if (pos[i] != prev_end) {
 			memset(buf + (prev_end - first), 0, rem);
 			if (rem >= KRAFT_DL_REC_HDR)
-				put_header(buf + (prev_end - first), ring->salt,
+				put_header(ring, buf + (prev_end - first),
 					   0, 0, REC_PAD,
-					   rem - KRAFT_DL_REC_HDR);
+					   rem - KRAFT_DL_REC_HDR, NULL);
 		}
 		if (e[i].len)
 			memcpy(rec + KRAFT_DL_REC_HDR, e[i].data, e[i].len);
 		memset(rec + KRAFT_DL_REC_HDR + e[i].len, 0,
 		       kraft_dl_rec_len(e[i].len) - KRAFT_DL_REC_HDR - e[i].len);
-		put_header(rec, ring->salt, e[i].index, e[i].term,
-			   e[i].type, e[i].len);
+		put_header(ring, rec, e[i].index, e[i].term, e[i].type,
+			   e[i].len, &e[i]);
 	}
 	memset(buf + (final - first), 0, end - final);
 	/* split where the ring wraps; blocks never straddle it */

@@ -12,7 +12,10 @@
  *    same bio path),
  *
  * one batch of each in turn, and then kraft's encoding of a batch alone
- * (time_encode()). It prints one line a case, "kraft-append: {json}", in
+ * (time_encode()). Entries of KRAFT_DL_SUM_EARLY bytes or more bring the
+ * CRC32C of their data, as a leader's do (its submitters compute it);
+ * the encoding is timed so and also without (a follower's entries, from
+ * the network). It prints one line a case, "kraft-append: {json}", in
  * the kernel log: batches, time a batch each way and encoding it, payload
  * MB/s each way and their ratio; and one line, "kraft-append-cpu:
  * {json}", of what CRC32C (both of the kernel's, and which one kmod/crc.c
@@ -41,6 +44,8 @@ struct bench {
 	struct kraft_store s;
 	struct kraft_entry *e;
 	u8 *payload;
+	u32 crc;	/* of the payload's first size bytes */
+	bool sum;	/* entries of KRAFT_DL_SUM_EARLY bytes on bring it */
 	u64 next;	/* next index to append */
 };
 
@@ -58,6 +63,8 @@ static void fill_batch(struct bench *b, u32 n, u32 size)
 		b->e[i].type = KRAFT_ENTRY_NORMAL;
 		b->e[i].len = size;
 		b->e[i].data = b->payload;
+		b->e[i].crc_known = b->sum && size >= KRAFT_DL_SUM_EARLY;
+		b->e[i].crc = b->e[i].crc_known ? b->crc : 0;
 	}
 }
 
@@ -107,11 +114,19 @@ static int run_case(struct bench *b, u32 size, u32 batch)
 	u32 iters = clamp_t(u32, BENCH_BYTES / (size * batch), 32, 2000);
 	u64 base = b->s.sb.ring_start * KRAFT_DL_BLOCK, off = 0;
 	u64 t_kraft = 0, t_raw = 0, mb = (u64)size * batch * iters;
-	s64 t_enc;
+	s64 t_enc, t_enc_nosum;
 	ktime_t t0;
 	u32 i;
 	int err = 0;
 
+	/*
+	 * Entries of KRAFT_DL_SUM_EARLY bytes and more bring their data's
+	 * CRC32C, as a leader's do: its submitters compute it in their own
+	 * threads, off the log's path (kraft_req_sum_value()). All entries
+	 * here share one payload, so one CRC.
+	 */
+	b->crc = kraft_crc32c(0, b->payload, size);
+	b->sum = true;
 	/* one of each in turn: the host's drifts weigh on both alike */
 	for (i = 0; i < iters && !err; i++) {
 		t0 = ktime_get();
@@ -130,12 +145,16 @@ static int run_case(struct bench *b, u32 size, u32 batch)
 	if (err)
 		return err;
 	t_enc = time_encode(b, size, batch, iters);
-	if (t_enc < 0)
-		return t_enc;
+	/* and as a follower's entries come, from the network: no CRC */
+	b->sum = false;
+	t_enc_nosum = t_enc < 0 ? t_enc : time_encode(b, size, batch, iters);
+	if (t_enc_nosum < 0)
+		return t_enc_nosum;
 	/* payload MB/s as integers scaled by 1000: no floating point here */
-	pr_info("kraft-append: {\"entry_size\":%u,\"batch\":%u,\"batches\":%u,\"kraft_us_per_batch\":%llu,\"encode_us_per_batch\":%llu,\"raw_us_per_write\":%llu,\"kraft_mb_s\":%llu.%03llu,\"raw_mb_s\":%llu.%03llu,\"ratio\":%llu.%03llu}\n",
+	pr_info("kraft-append: {\"entry_size\":%u,\"batch\":%u,\"batches\":%u,\"kraft_us_per_batch\":%llu,\"encode_us_per_batch\":%llu,\"encode_nosum_us_per_batch\":%llu,\"raw_us_per_write\":%llu,\"kraft_mb_s\":%llu.%03llu,\"raw_mb_s\":%llu.%03llu,\"ratio\":%llu.%03llu}\n",
 		size, batch, iters, t_kraft / iters / 1000,
-		(u64)t_enc / iters / 1000, t_raw / iters / 1000,
+		(u64)t_enc / iters / 1000, (u64)t_enc_nosum / iters / 1000,
+		t_raw / iters / 1000,
 		mb * 1000 / t_kraft, mb * 1000000 / t_kraft % 1000,
 		mb * 1000 / t_raw, mb * 1000000 / t_raw % 1000,
 		t_raw / t_kraft, t_raw * 1000 / t_kraft % 1000);

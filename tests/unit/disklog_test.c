@@ -222,6 +222,7 @@ static void entry(struct kraft_entry *e, char *buf, u64 index, u64 term)
 	u32 len = (index * 37) % 150;
 
 	memset(buf, 'a' + index % 26, len);
+	memset(e, 0, sizeof(*e));
 	e->index = index;
 	e->term = term;
 	e->type = KRAFT_ENTRY_NORMAL;
@@ -518,6 +519,8 @@ static void kraft_disklog_ring_full(struct kunit *test)
 /*
  * Batches of 1 to 19 entries for several laps of the ring, so that wraps
  * fall inside batches (one append, two writes from one staging buffer).
+ * Two entries in three bring their data's CRC, which the records combine
+ * with their headers'; recovery checks every record the long way.
  */
 static void kraft_disklog_batches(struct kunit *test)
 {
@@ -537,8 +540,14 @@ static void kraft_disklog_batches(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pl_format(p, d, 512), 0);
 	while (i <= 6000) {
 		n = 1 + i % 19;
-		for (j = 0; j < n; j++)
+		for (j = 0; j < n; j++) {
 			entry(&e[j], buf + j * 160, i + j, term_of(i + j));
+			/* some bring their data's CRC, as a leader's do */
+			if ((i + j) % 3) {
+				e[j].crc = kr_crc32c(0, e[j].data, e[j].len);
+				e[j].crc_known = 1;
+			}
+		}
 		if (kraft_dl_ring_free_bytes(&p->ring) < 19 * 200)
 			KUNIT_ASSERT_EQ(test, pl_snapshot(p, i - 1, term_of(i - 1),
 							  "s"), 0);

@@ -66,16 +66,21 @@ check "replaying all of it rebuilds the device" sh -c \
 		diff /tmp/b.od /tmp/d.od | head -20; false; fi &&
 	 dd if=/dev/zero of=/dev/vdd bs=64k count=$((SECTORS / 128)) conv=fsync 2>/dev/null"
 
-# Crash points: POINTS entries after init's mark, seeded, ascending; a
-# third of those that land on a write of several sectors tear it.
+# Crash points: POINTS distinct entries after init's mark (so the count
+# of checks is fixed), seeded, ascending; a third of those that land on a
+# write of several sectors tear it.
 awk -v seed=$SEED -v points=$POINTS '
 	/^#/ { next }
 	$5 == "init" { start = $1 + 1 }
 	{ n = $1 + 1; flags[$1] = $2; nr[$1] = $4 }
 	END {
 		srand(seed)
+		if (points > n - start)
+			points = n - start
 		for (p = 0; p < points; p++) {
 			k = start + int(rand() * (n - start))
+			while (k in pick)
+				k = start + int(rand() * (n - start))
 			tear = -1
 			if (flags[k] !~ /[MD]/ && nr[k] > 1 && rand() < 0.34)
 				tear = 1 + int(rand() * (nr[k] - 1))
