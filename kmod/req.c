@@ -271,7 +271,8 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 	}
 	cmd.op = req->op == KRAFT_REQ_PUT ? KRAFT_KV_PUT :
 		 req->op == KRAFT_REQ_DEL ? KRAFT_KV_DEL : KRAFT_KV_CAS;
-	buf = kvmalloc(kraft_kv_cmd_len(&cmd), GFP_KERNEL);
+	/* room for the CRC32C that may trail the command */
+	buf = kvmalloc(kraft_kv_cmd_len(&cmd) + 4, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	len = kraft_kv_cmd_encode(&cmd, buf, kraft_kv_cmd_len(&cmd));
@@ -281,7 +282,8 @@ static int start_req(struct kraft_node *n, struct kraft_req *req)
 		u32 crc = kraft_crc32c(0, buf, len - req->vlen);
 
 		crc = kraft_crc32c_combine(crc, req->vcrc, req->vxpow);
-		err = kraft_raft_propose_crc(n->r, buf, len, crc);
+		put_unaligned_le32(crc, buf + len);
+		err = kraft_raft_propose_crc(n->r, buf, len);
 	} else if (!err) {
 		err = kraft_raft_propose(n->r, buf, len);
 	}

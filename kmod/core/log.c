@@ -114,31 +114,32 @@ static void truncate_from(struct kraft_log *l, u64 index)
  * @type: enum kraft_entry_type
  * @data: payload, copied
  * @len: bytes of @data
- * @crc: kr_crc32c(0, @data, @len) if the caller has it, else NULL
+ * @crc: @data's CRC32C trails it (struct kraft_entry's crc_known), and
+ *	is copied with it
  *
  * Return: 0 or -ENOMEM (then the log is unchanged).
  */
 int kraft_log_append(struct kraft_log *l, u64 term, u8 type,
-		     const void *data, u32 len, const u32 *crc)
+		     const void *data, u32 len, bool crc)
 {
+	u32 size = len + (crc ? 4 : 0);
 	struct kraft_entry *e;
 	u8 *copy = NULL;
 
 	if (grow(l, l->n + 1))
 		return -ENOMEM;
-	if (len) {
-		copy = kr_malloc(len);
+	if (size) {
+		copy = kr_malloc(size);
 		if (!copy)
 			return -ENOMEM;
-		memcpy(copy, data, len);
+		memcpy(copy, data, size);
 	}
 	e = &l->ents[l->n];
 	e->index = kraft_log_last_index(l) + 1;
 	e->term = term;
 	e->type = type;
 	e->len = len;
-	e->crc_known = !!crc;
-	e->crc = crc ? *crc : 0;
+	e->crc_known = crc;
 	e->data = copy;
 	l->n++;
 	l->bytes += len;
@@ -178,7 +179,7 @@ int kraft_log_append_entries(struct kraft_log *l, u64 prev,
 			truncate_from(l, idx);
 		}
 		if (kraft_log_append(l, e[i].term, e[i].type, e[i].data,
-				     e[i].len, NULL)) {
+				     e[i].len, false)) {
 			*last = idx - 1;
 			return -ENOMEM;
 		}

@@ -263,7 +263,7 @@ void kraft_conf_maybe_auto_leave(struct kraft_raft *r)
 		return;
 	len = kraft_conf_change_encode(&cc, buf, sizeof(buf));
 	if (len > 0)
-		kraft_leader_append(r, KRAFT_ENTRY_CONF, buf, len, NULL);
+		kraft_leader_append(r, KRAFT_ENTRY_CONF, buf, len, false);
 }
 
 /*

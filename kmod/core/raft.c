@@ -100,7 +100,7 @@ static int restore(struct kraft_raft *r, const struct kraft_restore *rs)
 		    e->term < kraft_log_last_term(&r->log))
 			return -EINVAL;
 		err = kraft_log_append(&r->log, e->term, e->type, e->data,
-				       e->len, NULL);
+				       e->len, false);
 		if (err)
 			return err;
 	}
@@ -277,7 +277,7 @@ void kraft_become_leader(struct kraft_raft *r)
 	r->lead = r->id;
 	/* conf entries still uncommitted from older terms may exist */
 	r->pending_conf_index = kraft_log_last_index(&r->log);
-	if (kraft_leader_append(r, KRAFT_ENTRY_EMPTY, NULL, 0, NULL))
+	if (kraft_leader_append(r, KRAFT_ENTRY_EMPTY, NULL, 0, false))
 		kraft_become_follower(r, r->term, KRAFT_NONE);
 }
 
@@ -415,7 +415,7 @@ static int step_leader(struct kraft_raft *r, const struct kraft_msg *m)
 				return -EINVAL;
 			}
 			err = kraft_leader_append(r, e->type, e->data, e->len,
-						  e->crc_known ? &e->crc : NULL);
+						  e->crc_known);
 			if (err)
 				return err;
 		}
@@ -542,11 +542,10 @@ int kraft_raft_step(struct kraft_raft *r, const struct kraft_msg *m)
 }
 
 static int propose(struct kraft_raft *r, u8 type, const void *data, u32 len,
-		   const u32 *crc)
+		   bool crc)
 {
 	struct kraft_entry e = {
-		.type = type, .len = len, .data = (u8 *)data,
-		.crc_known = !!crc, .crc = crc ? *crc : 0,
+		.type = type, .len = len, .data = (u8 *)data, .crc_known = crc,
 	};
 	struct kraft_msg m = {
 		.type = KRAFT_MSG_PROP, .from = r->id, .to = r->id,
@@ -574,24 +573,23 @@ static int propose(struct kraft_raft *r, u8 type, const void *data, u32 len,
  */
 int kraft_raft_propose(struct kraft_raft *r, const void *data, u32 len)
 {
-	return propose(r, KRAFT_ENTRY_NORMAL, data, len, NULL);
+	return propose(r, KRAFT_ENTRY_NORMAL, data, len, false);
 }
 
 /**
  * kraft_raft_propose_crc() - kraft_raft_propose() with the data's CRC
  * @r: the core
- * @data: the payload; copied
- * @len: bytes of @data
- * @crc: kr_crc32c(0, @data, @len), computed by the proposer (where the
- *	data entered, off the log's path); the log's record then combines it
- *	with its header's instead of reading the data again
+ * @data: the payload, then 4 bytes more: kr_crc32c(0, payload, @len),
+ *	little-endian, computed by the proposer (where the data entered, off
+ *	the log's path); copied, the CRC with it. The log's record combines
+ *	it with its header's instead of reading the data again.
+ * @len: bytes of payload
  *
  * Return: as kraft_raft_propose().
  */
-int kraft_raft_propose_crc(struct kraft_raft *r, const void *data, u32 len,
-			   u32 crc)
+int kraft_raft_propose_crc(struct kraft_raft *r, const void *data, u32 len)
 {
-	return propose(r, KRAFT_ENTRY_NORMAL, data, len, &crc);
+	return propose(r, KRAFT_ENTRY_NORMAL, data, len, true);
 }
 
 /**
@@ -605,7 +603,7 @@ int kraft_raft_propose_crc(struct kraft_raft *r, const void *data, u32 len,
  */
 int kraft_raft_propose_conf(struct kraft_raft *r, const void *cc, u32 len)
 {
-	return propose(r, KRAFT_ENTRY_CONF, cc, len, NULL);
+	return propose(r, KRAFT_ENTRY_CONF, cc, len, false);
 }
 
 /**

@@ -40,10 +40,11 @@ enum kraft_entry_type {
  * @index: its position in the log, from 1
  * @term: the term of the leader that created it
  * @type: enum kraft_entry_type
- * @crc_known: @crc holds the CRC32C of @data; else it is unknown and 0
+ * @crc_known: the 4 bytes after @data's @len hold kr_crc32c(0, @data,
+ *	@len), little-endian (kraft_entry_crc()): computed where the data
+ *	entered, so that the log's record need not read the data again. A
+ *	trailer rather than a field keeps the entry at 32 bytes.
  * @len: bytes of @data
- * @crc: kr_crc32c(0, @data, @len) when @crc_known, computed where the
- *	data entered so that the log's record need not read it again
  * @data: payload, owned by whoever holds the entry
  *
  * Whoever builds an entry zeroes it first (or sets every field).
@@ -54,9 +55,14 @@ struct kraft_entry {
 	u8 type;
 	u8 crc_known;
 	u32 len;
-	u32 crc;
 	u8 *data;
 };
+
+/* The CRC32C trailing an entry's data; only if @e->crc_known. */
+static inline u32 kraft_entry_crc(const struct kraft_entry *e)
+{
+	return get_unaligned_le32(e->data + e->len);
+}
 
 /**
  * struct kraft_conf - a membership configuration
@@ -264,8 +270,7 @@ void kraft_raft_free(struct kraft_raft *r);
 void kraft_raft_tick(struct kraft_raft *r);
 int kraft_raft_step(struct kraft_raft *r, const struct kraft_msg *m);
 int kraft_raft_propose(struct kraft_raft *r, const void *data, u32 len);
-int kraft_raft_propose_crc(struct kraft_raft *r, const void *data, u32 len,
-			   u32 crc);
+int kraft_raft_propose_crc(struct kraft_raft *r, const void *data, u32 len);
 int kraft_raft_propose_conf(struct kraft_raft *r, const void *cc, u32 len);
 int kraft_raft_read_index(struct kraft_raft *r, u64 ctx);
 int kraft_raft_transfer_leader(struct kraft_raft *r, u64 to);

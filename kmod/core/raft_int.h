@@ -150,7 +150,7 @@ bool kraft_log_match(const struct kraft_log *l, u64 index, u64 term);
 const struct kraft_entry *kraft_log_entry(const struct kraft_log *l,
 					  u64 index);
 int kraft_log_append(struct kraft_log *l, u64 term, u8 type,
-		     const void *data, u32 len, const u32 *crc);
+		     const void *data, u32 len, bool crc);
 int kraft_log_append_entries(struct kraft_log *l, u64 prev,
 			     const struct kraft_entry *e, u32 n, u64 *last);
 void kraft_log_commit_to(struct kraft_log *l, u64 index);
@@ -217,7 +217,7 @@ void kraft_handle_snapshot(struct kraft_raft *r, const struct kraft_msg *m);
 void kraft_handle_snapshot_resp(struct kraft_raft *r,
 				const struct kraft_msg *m);
 int kraft_leader_append(struct kraft_raft *r, u8 type, const void *data,
-			u32 len, const u32 *crc);
+			u32 len, bool crc);
 
 /* read.c */
 int kraft_read_request(struct kraft_raft *r, u64 from, u64 ctx);

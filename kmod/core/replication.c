@@ -139,13 +139,13 @@ bool kraft_maybe_commit(struct kraft_raft *r)
  * @type: enum kraft_entry_type
  * @data: payload; copied
  * @len: bytes of @data
- * @crc: its CRC32C from seed 0 if the proposer computed it, else NULL
+ * @crc: @data's CRC32C trails it, computed by the proposer
  *
  * Sending is deferred to the next ready, so proposals made in between
  * travel together. Return: 0 or -ENOMEM.
  */
 int kraft_leader_append(struct kraft_raft *r, u8 type, const void *data,
-			u32 len, const u32 *crc)
+			u32 len, bool crc)
 {
 	int err = kraft_log_append(&r->log, r->term, type, data, len, crc);
 

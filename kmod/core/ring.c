@@ -167,7 +167,7 @@ static void put_header(struct kraft_dl_ring *ring, u8 *p, u64 index,
 		}
 		crc = kraft_crc32c_combine(kr_crc32c(ring->salt, p + 8,
 						     KRAFT_DL_REC_HDR - 8),
-					   e->crc, ring->xpow);
+					   kraft_entry_crc(e), ring->xpow);
 	}
 	put_unaligned_le32(crc, p + 4);
 }

@@ -44,8 +44,7 @@ struct bench {
 	struct kraft_store s;
 	struct kraft_entry *e;
 	u8 *payload;
-	u32 crc;	/* of the payload's first size bytes */
-	bool sum;	/* entries of KRAFT_DL_SUM_EARLY bytes on bring it */
+	bool sum;	/* entries of KRAFT_DL_SUM_EARLY bytes on bring a CRC */
 	u64 next;	/* next index to append */
 };
 
@@ -64,7 +63,6 @@ static void fill_batch(struct bench *b, u32 n, u32 size)
 		b->e[i].len = size;
 		b->e[i].data = b->payload;
 		b->e[i].crc_known = b->sum && size >= KRAFT_DL_SUM_EARLY;
-		b->e[i].crc = b->e[i].crc_known ? b->crc : 0;
 	}
 }
 
@@ -123,9 +121,10 @@ static int run_case(struct bench *b, u32 size, u32 batch)
 	 * Entries of KRAFT_DL_SUM_EARLY bytes and more bring their data's
 	 * CRC32C, as a leader's do: its submitters compute it in their own
 	 * threads, off the log's path (kraft_req_sum_value()). All entries
-	 * here share one payload, so one CRC.
+	 * here share one payload, so one CRC, which trails their data.
 	 */
-	b->crc = kraft_crc32c(0, b->payload, size);
+	put_unaligned_le32(kraft_crc32c(0, b->payload, size),
+			   b->payload + size);
 	b->sum = true;
 	/* one of each in turn: the host's drifts weigh on both alike */
 	for (i = 0; i < iters && !err; i++) {

@@ -544,7 +544,9 @@ static void kraft_disklog_batches(struct kunit *test)
 			entry(&e[j], buf + j * 160, i + j, term_of(i + j));
 			/* some bring their data's CRC, as a leader's do */
 			if ((i + j) % 3) {
-				e[j].crc = kr_crc32c(0, e[j].data, e[j].len);
+				put_unaligned_le32(kr_crc32c(0, e[j].data,
+							     e[j].len),
+						   e[j].data + e[j].len);
 				e[j].crc_known = 1;
 			}
 		}
