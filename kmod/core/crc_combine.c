@@ -9,7 +9,7 @@
 #include "crc_combine.h"
 
 #define POLY	0x82f63b78u	/* CRC32C, reflected */
-#define X0 0x80000000u
+#define X0	0x80000000u	/* the polynomial 1 */
 
 /**
  * kraft_crc32c_mul() - product of two polynomials modulo CRC32C's

@@ -39,13 +39,13 @@ static void kraft_crc_combine_large(struct kunit *test)
 {
 	static const u32 lens[] = { 4096, 4096 + 40, 65536, 1u << 20 };
 	static const u8 zero[1];
+	u32 hdr = kr_crc32c(~0u, "a header of 24 bytes....", 24);
 	u8 *buf = kr_malloc(1u << 20);
-	u32 i, hdr, data;
+	u32 i, data;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	fill(buf, 1u << 20, 99);
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
-		hdr = kr_crc32c(~0u, "a header of 24 bytes....", 24);
 		data = kr_crc32c_long(0, buf, lens[i]);
 		KUNIT_EXPECT_EQ(test, kr_crc32c_long(hdr, buf, lens[i]),
 				kraft_crc32c_combine(hdr, data,
