@@ -24,7 +24,7 @@
  * enters (struct kraft_entry's crc), the record combining that CRC with
  * its header's; shorter data costs the ring less to checksum itself.
  */
-#define KRAFT_DL_SUM_EARLY	512
+#define KRAFT_DL_SUM_EARLY	64
 
 /**
  * struct kraft_dl_peer - a member named at init
@@ -133,6 +133,8 @@ u64 kraft_dl_snap_capacity(const struct kraft_dl_super *sb);
  * @salt: checksum seed, kraft_dl_salt() (set it after init)
  * @xpow_len: the data length @xpow is for
  * @xpow: kraft_crc32c_xpow8n(@xpow_len), or 0 before the first
+ * @xpow_miss: the last short length that came with a CRC and found no
+ *	multiplier (the next of that length gets one)
  */
 struct kraft_dl_ring {
 	u64 size;
@@ -148,6 +150,7 @@ struct kraft_dl_ring {
 	u32 salt;
 	u32 xpow_len;
 	u32 xpow;
+	u32 xpow_miss;
 };
 
 /**

@@ -137,17 +137,40 @@ int kraft_dl_ring_compact(struct kraft_dl_ring *ring, u64 index)
 }
 
 /*
+ * Data this long is worth a multiplier of its own at once (about twenty
+ * products); shorter data only once its length repeats, as a batch of
+ * alike writes does - else checksumming the data costs less.
+ */
+#define XPOW_AT_ONCE	512
+
+/*
+ * The multiplier that combines a CRC with that of @len bytes of data
+ * after it, or 0 when the data had better be checksummed itself.
+ */
+static u32 xpow_for(struct kraft_dl_ring *ring, u32 len)
+{
+	if (ring->xpow && ring->xpow_len == len)
+		return ring->xpow;
+	if (len < XPOW_AT_ONCE && len != ring->xpow_miss) {
+		ring->xpow_miss = len;
+		return 0;
+	}
+	ring->xpow = kraft_crc32c_xpow8n(len);
+	ring->xpow_len = len;
+	return ring->xpow;
+}
+
+/*
  * A record's header; its CRC32C covers the header from the index on and
  * the @len bytes of data after it (a pad's only the header), so the data
  * must be in place first - unless @e brings the data's own CRC, which is
- * then combined with the header's (the multiplier for the last length
- * seen is kept: a batch's entries tend to be alike).
+ * then combined with the header's.
  */
 static void put_header(struct kraft_dl_ring *ring, u8 *p, u64 index,
 		       u64 term, u8 type, u32 len,
 		       const struct kraft_entry *e)
 {
-	u32 crc;
+	u32 crc, xpow = e && e->crc_known ? xpow_for(ring, len) : 0;
 
 	put_unaligned_le32(REC_MAGIC, p);
 	put_unaligned_le64(index, p + 8);
@@ -157,18 +180,13 @@ static void put_header(struct kraft_dl_ring *ring, u8 *p, u64 index,
 	p[26] = 0;
 	p[27] = 0;
 	put_unaligned_le32(len, p + 28);
-	if (!e || !e->crc_known) {
+	if (!xpow)
 		crc = kr_crc32c(ring->salt, p + 8, KRAFT_DL_REC_HDR - 8 +
 				(type == REC_PAD ? 0 : len));
-	} else {
-		if (ring->xpow_len != len || !ring->xpow) {
-			ring->xpow = kraft_crc32c_xpow8n(len);
-			ring->xpow_len = len;
-		}
+	else
 		crc = kraft_crc32c_combine(kr_crc32c(ring->salt, p + 8,
 						     KRAFT_DL_REC_HDR - 8),
-					   kraft_entry_crc(e), ring->xpow);
-	}
+					   kraft_entry_crc(e), xpow);
 	put_unaligned_le32(crc, p + 4);
 }
 

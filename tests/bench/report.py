@@ -107,8 +107,8 @@ def appends(rows):
     if app:
         print("appends to the disk log against raw FUA writes of the"
               " same payload (one guest, one disk):")
-        print("(entries of 512 B or more bring their data's CRC32C, as a"
-              " leader's do; \"no CRC\": encoding them as a follower"
+        print("(entries bring their data's CRC32C, as a leader's with"
+              " values of 64 B or more do; \"no CRC\": encoding them as a follower"
               " does)")
         print("%8s %6s | %12s %10s %10s %12s | %10s %10s | %6s" % (
             "entry", "batch", "kraft us/b", "encoding", "no CRC",

@@ -123,11 +123,11 @@ static struct kraft_req *put_req(struct kunit *test, u32 vlen)
  * A put's value checksummed by its submitter (kvdev.c): the leader's
  * entry carries the CRC32C of the whole command, header and key
  * included, which the log record combines with its own header's. A
- * short value is left to the log.
+ * value shorter than KRAFT_DL_SUM_EARLY is left to the log.
  */
 static void kraft_req_value_sum(struct kunit *test)
 {
-	static const u32 vlens[] = { 100, 512, 4096, 65536 };
+	static const u32 vlens[] = { 40, 100, 512, 4096, 65536 };
 	struct kraft_node *n = node_new(test);
 	struct kraft_req *req[ARRAY_SIZE(vlens)], *r, *tmp;
 	struct kraft_config cfg;
@@ -151,7 +151,8 @@ static void kraft_req_value_sum(struct kunit *test)
 	}
 	for (i = 0; i < ARRAY_SIZE(vlens); i++) {
 		req[i] = put_req(test, vlens[i]);
-		KUNIT_EXPECT_EQ(test, req[i]->vcrc_known, vlens[i] >= 512);
+		KUNIT_EXPECT_EQ(test, req[i]->vcrc_known,
+				vlens[i] >= KRAFT_DL_SUM_EARLY);
 		submit(n, req[i]);
 	}
 	kraft_reqs_take(n, &pending);
@@ -162,7 +163,9 @@ static void kraft_req_value_sum(struct kunit *test)
 
 		if (e->type != KRAFT_ENTRY_NORMAL)
 			continue;
-		KUNIT_EXPECT_EQ(test, e->crc_known, e->len >= 512);
+		KUNIT_ASSERT_LT(test, seen, ARRAY_SIZE(vlens));
+		KUNIT_EXPECT_EQ(test, e->crc_known,
+				vlens[seen] >= KRAFT_DL_SUM_EARLY);
 		if (e->crc_known)
 			KUNIT_EXPECT_EQ(test, kraft_entry_crc(e),
 					kraft_crc32c(0, e->data, e->len));
