@@ -181,6 +181,33 @@ int kraft_disk_write(struct kraft_disk *d, u64 off, const void *buf,
 }
 
 /**
+ * kraft_disk_zero() - write zeros
+ * @d: the disk
+ * @off: byte offset, aligned to the logical block size
+ * @len: bytes, a multiple of it
+ *
+ * Not durable before a flush. The blocks stay allocated (no unmap), as
+ * the log's blocks are rewritten soon.
+ *
+ * Return: 0, -EINVAL for an unaligned or out-of-range request, or -EIO.
+ */
+int kraft_disk_zero(struct kraft_disk *d, u64 off, u64 len)
+{
+	int ret;
+
+	if (!kraft_disk_aligned(d, off, len))
+		return -EINVAL;
+	if (READ_ONCE(d->failed))
+		return -EIO;
+	ret = blkdev_issue_zeroout(d->bdev, off >> SECTOR_SHIFT,
+				   len >> SECTOR_SHIFT, GFP_NOIO,
+				   BLKDEV_ZERO_NOUNMAP);
+	if (ret)
+		kraft_disk_error(d, "zeroing", off, ret);
+	return ret ? -EIO : 0;
+}
+
+/**
  * kraft_disk_flush() - make every completed write durable
  * @d: the disk
  *

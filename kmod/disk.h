@@ -38,6 +38,7 @@ void kraft_disk_close(struct kraft_disk *d);
 int kraft_disk_read(struct kraft_disk *d, u64 off, void *buf, size_t len);
 int kraft_disk_write(struct kraft_disk *d, u64 off, const void *buf,
 		     size_t len, unsigned int flags);
+int kraft_disk_zero(struct kraft_disk *d, u64 off, u64 len);
 int kraft_disk_flush(struct kraft_disk *d);
 
 #endif /* KRAFT_DISK_H */

@@ -136,6 +136,38 @@ static u64 ring_base(const struct kraft_store *s)
 	return s->sb.ring_start * KRAFT_DL_BLOCK;
 }
 
+/*
+ * Forget the records from @index on, on the device too: zeros over them
+ * from the new head on, durable before anything is appended after the
+ * cut (kraft_dl_ring_truncate() says why). Leaves @s->tail as the head's
+ * block now is on the device.
+ */
+static int erase_from(struct kraft_store *s, u64 index)
+{
+	struct kraft_dl_write w[2];
+	u32 lbs = s->sb.lbs, keep;
+	int nw, i, err;
+
+	nw = kraft_dl_ring_truncate(&s->ring, index, w);
+	if (nw <= 0)
+		return nw;
+	/* the head's block: the records before the cut stay */
+	err = kraft_disk_read(&s->disk, ring_base(s) + w[0].off, s->tail, lbs);
+	if (err)
+		return err;
+	keep = s->ring.head % lbs;
+	memset(s->tail + keep, 0, lbs - keep);
+	err = kraft_disk_write(&s->disk, ring_base(s) + w[0].off, s->tail, lbs,
+			       0);
+	w[0].off += lbs;
+	w[0].len -= lbs;
+	for (i = 0; i < nw && !err; i++)
+		if (w[i].len)
+			err = kraft_disk_zero(&s->disk, ring_base(s) + w[i].off,
+					      w[i].len);
+	return err ?: kraft_disk_flush(&s->disk);
+}
+
 /**
  * kraft_store_append() - make entries durable
  * @s: the store
@@ -158,14 +190,7 @@ int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 	if (READ_ONCE(s->disk.failed))
 		return -EIO;
 	if (e[0].index < next) {
-		u64 head;
-
-		err = kraft_dl_ring_truncate(&s->ring, e[0].index);
-		if (err)
-			return err;
-		head = s->ring.head - s->ring.head % s->sb.lbs;
-		err = kraft_disk_read(&s->disk, ring_base(s) +
-				      head % s->ring.size, s->tail, s->sb.lbs);
+		err = erase_from(s, e[0].index);
 		if (err)
 			return err;
 	}

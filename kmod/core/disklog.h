@@ -157,11 +157,12 @@ struct kraft_dl_ring {
  * struct kraft_dl_write - one write the caller must perform
  * @off: byte offset from the ring's start, aligned to the block size
  * @len: bytes, a multiple of the block size
- * @buf: the bytes, in the ring's @buf: valid until its next append
+ * @buf: the bytes, in the ring's @buf: valid until its next append (NULL
+ *	for a range to erase, kraft_dl_ring_truncate())
  */
 struct kraft_dl_write {
 	u64 off;
-	u32 len;
+	u64 len;
 	u8 *buf;
 };
 
@@ -171,7 +172,8 @@ int kraft_dl_ring_init(struct kraft_dl_ring *ring, u64 size, u32 lbs,
 void kraft_dl_ring_free(struct kraft_dl_ring *ring);
 u64 kraft_dl_ring_free_bytes(const struct kraft_dl_ring *ring);
 int kraft_dl_ring_reserve(struct kraft_dl_ring *ring, u64 more);
-int kraft_dl_ring_truncate(struct kraft_dl_ring *ring, u64 index);
+int kraft_dl_ring_truncate(struct kraft_dl_ring *ring, u64 index,
+			   struct kraft_dl_write *w);
 int kraft_dl_ring_compact(struct kraft_dl_ring *ring, u64 index);
 int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			 const struct kraft_entry *e, u32 n, const u8 *tail,

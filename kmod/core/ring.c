@@ -103,16 +103,60 @@ u64 kraft_dl_ring_free_bytes(const struct kraft_dl_ring *ring)
 	       ring->size - ring->lbs - used;
 }
 
-/* Forget records from @index on: the next append goes where it was. */
-int kraft_dl_ring_truncate(struct kraft_dl_ring *ring, u64 index)
+/*
+ * The ring's blocks from monotonic offset @first to @end (block-aligned;
+ * @buf holds their bytes, or is NULL) as one write, or two where the
+ * ring wraps: blocks never straddle its end. Return: how many.
+ */
+static int split(const struct kraft_dl_ring *ring, u64 first, u64 end,
+		 u8 *buf, struct kraft_dl_write *w)
 {
+	u64 len0 = end - first;
+
+	w[0].off = first % ring->size;
+	w[0].buf = buf;
+	if (w[0].off + len0 <= ring->size) {
+		w[0].len = len0;
+		return 1;
+	}
+	w[0].len = ring->size - w[0].off;
+	w[1].off = 0;
+	w[1].len = len0 - w[0].len;
+	w[1].buf = buf ? buf + w[0].len : NULL;
+	return 2;
+}
+
+/**
+ * kraft_dl_ring_truncate() - forget records from @index on
+ * @ring: the ring; the next append goes where record @index was
+ * @index: the first record to forget, at most the log's end
+ * @w: set to where the forgotten records are on the device: from the
+ *	block holding the new head to the end of the old head's block, in
+ *	one range or two at a wrap (@buf NULL)
+ *
+ * The forgotten records stay valid on the device until appends cover
+ * them, and one that starts where recovery looks for the next record
+ * passes for it when its term is not older (a leader that takes over can
+ * bring entries of an older term than those it replaces): the log would
+ * come back with entries of two leaders mixed. So the caller erases @w's
+ * bytes from the new head on, and has that durable, before it appends
+ * anything after the cut.
+ *
+ * Return: the number of ranges (0: nothing forgotten), or -EINVAL.
+ */
+int kraft_dl_ring_truncate(struct kraft_dl_ring *ring, u64 index,
+			   struct kraft_dl_write *w)
+{
+	u64 old_head = ring->head;
+
 	if (index < ring->start_index || index > ring->start_index + ring->n)
 		return -EINVAL;
 	if (index == ring->start_index + ring->n)
 		return 0;
 	ring->head = ring->offs[index - ring->start_index];
 	ring->n = index - ring->start_index;
-	return 0;
+	return split(ring, rd_down(ring->head, ring->lbs),
+		     rd_up(old_head, ring->lbs), NULL, w);
 }
 
 /* Records up to @index are covered by a durable snapshot: free them. */
@@ -227,9 +271,8 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			 struct kraft_dl_write *w)
 {
 	u64 first, end, final, *pos;
-	u32 i, len0;
+	u32 i;
 	u8 *buf;
-	int nw = 1;
 
 	if (!n)
 		return 0;
@@ -276,19 +319,7 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			   e[i].len, &e[i]);
 	}
 	memset(buf + (final - first), 0, end - final);
-	/* split where the ring wraps; blocks never straddle it */
-	len0 = end - first;
-	if (first % ring->size + (end - first) > ring->size) {
-		len0 = ring->size - first % ring->size;
-		w[1].off = 0;
-		w[1].len = end - first - len0;
-		w[1].buf = buf + len0;
-		nw = 2;
-	}
-	w[0].off = first % ring->size;
-	w[0].len = len0;
-	w[0].buf = buf;
 	ring->n += n;
 	ring->head = final;
-	return nw;
+	return split(ring, first, end, buf, w);
 }

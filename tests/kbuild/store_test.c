@@ -2,9 +2,10 @@
 /*
  * store_test.c - KUnit suite kraft_store for kmod/store.c on a real block
  * device (the marked /dev/vdb of disk_io_test.c, whose marker is written
- * back at the end): format, append, truncate, hard state, snapshot and
- * compaction, then recovery after close; the device held exclusively;
- * a corrupt record in the middle refuses to open.
+ * back at the end): format, append, truncate (the records cut erased on
+ * the device), hard state, snapshot and compaction, then recovery after
+ * close; the device held exclusively; a corrupt record in the middle
+ * refuses to open.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -97,14 +98,16 @@ static void kraft_store_append_recover(struct kunit *test)
 	struct kraft_entry *e = kunit_kcalloc(test, 10, sizeof(*e), GFP_KERNEL);
 	u8 *buf = kunit_kzalloc(test, 10 * 700, GFP_KERNEL);
 	struct kraft_snapshot snap = { .index = 150, .term = 1, .len = 10000 };
+	u8 *blk = kunit_kzalloc(test, KRAFT_DL_BLOCK, GFP_KERNEL);
 	struct kraft_entry want;
 	const char *why = NULL;
-	u64 i, j;
+	u64 i, j, off, old_head;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
 	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, &why), 0);
 	KUNIT_EXPECT_EQ(test, st->n_entries, 0);
 	kraft_dl_state_free(st);
@@ -125,6 +128,31 @@ static void kraft_store_append_recover(struct kunit *test)
 	for (j = 0; j < 10; j++)
 		fill(&e[j], buf + 700 * j, 181 + j, 2);
 	KUNIT_ASSERT_EQ(test, kraft_store_append(s, e, 10), 0);
+	/*
+	 * 191-210 of term 3 go, for 191-192 of term 2: the old records after
+	 * the new ones are erased on the device
+	 */
+	for (i = 191; i <= 210; i += 10) {
+		for (j = 0; j < 10; j++)
+			fill(&e[j], buf + 700 * j, i + j, 3);
+		KUNIT_ASSERT_EQ(test, kraft_store_append(s, e, 10), 0);
+	}
+	old_head = s->ring.head;
+	for (j = 0; j < 2; j++)
+		fill(&e[j], buf + 700 * j, 191 + j, 2);
+	KUNIT_ASSERT_EQ(test, kraft_store_append(s, e, 2), 0);
+	KUNIT_ASSERT_LT(test, s->ring.head + KRAFT_DL_BLOCK, old_head);
+	for (off = round_down(s->ring.head, KRAFT_DL_BLOCK); off < old_head;
+	     off += KRAFT_DL_BLOCK) {
+		KUNIT_ASSERT_EQ(test, raw_block(&s->disk, s->sb.ring_start +
+						off / KRAFT_DL_BLOCK, blk,
+						false), 0);
+		for (j = max(off, s->ring.head); j < off + KRAFT_DL_BLOCK; j++)
+			if (blk[j - off])
+				break;
+		KUNIT_EXPECT_EQ_MSG(test, j, off + KRAFT_DL_BLOCK,
+				    "a byte after the head is not erased");
+	}
 	/* the device is ours alone while open */
 	KUNIT_EXPECT_EQ(test, kraft_store_open(kunit_kzalloc(test, sizeof(*s),
 		GFP_KERNEL), TEST_DISK, s, st, &why), -EBUSY);
@@ -136,7 +164,7 @@ static void kraft_store_append_recover(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->snap.index, 150);
 	KUNIT_EXPECT_EQ(test, st->snap.len, 10000);
 	KUNIT_EXPECT_EQ(test, memcmp(st->snap_data, snap.data, snap.len), 0);
-	KUNIT_ASSERT_EQ(test, st->n_entries, 40);
+	KUNIT_ASSERT_EQ(test, st->n_entries, 42);
 	for (i = 0; i < st->n_entries; i++) {
 		u64 index = 151 + i;
 

@@ -159,15 +159,32 @@ static int pl_hs(struct plog *p, u64 term, u64 vote, u64 commit)
 	return err;
 }
 
+/* Forget records from @index on, erasing them as kmod/store.c does. */
 static int pl_truncate(struct plog *p, u64 index)
 {
-	int err = kraft_dl_ring_truncate(&p->ring, index);
-	u64 blk = p->ring.head - p->ring.head % p->sb.lbs;
+	struct kraft_dl_write w[2];
+	u32 lbs = p->sb.lbs, keep = 0;
+	int nw, i, err = 0;
+	u8 *zero;
 
-	if (err)
-		return err;
-	return md_read(p->d, ring_base(p) + blk % p->ring.size, p->tail,
-		       p->sb.lbs);
+	nw = kraft_dl_ring_truncate(&p->ring, index, w);
+	if (nw <= 0)
+		return nw;
+	zero = kr_zalloc(lbs);
+	if (!zero)
+		return -ENOMEM;
+	err = md_read(p->d, ring_base(p) + w[0].off, p->tail, lbs);
+	keep = p->ring.head % lbs;
+	memset(p->tail + keep, 0, lbs - keep);
+	if (!err)
+		err = md_write(p->d, ring_base(p) + w[0].off, p->tail, lbs);
+	w[0].off += lbs;
+	w[0].len -= lbs;
+	for (i = 0; i < nw; i++)
+		for (; !err && w[i].len; w[i].off += lbs, w[i].len -= lbs)
+			err = md_write(p->d, ring_base(p) + w[i].off, zero, lbs);
+	kr_free(zero);
+	return err;
 }
 
 /* Snapshot at @index (data first, then header), compact, record in hs. */
@@ -410,6 +427,87 @@ static void kraft_disklog_crash_points(struct kunit *test)
 	md_free(d);
 }
 
+/* @n entries of 32 bytes from @from, of term @term, in @e; data in @buf */
+static void alike(struct kraft_entry *e, char *buf, u64 from, u32 n, u64 term)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		memset(buf + 32 * i, 'a' + (from + i) % 26, 32);
+		memset(&e[i], 0, sizeof(e[i]));
+		e[i].index = from + i;
+		e[i].term = term;
+		e[i].type = KRAFT_ENTRY_NORMAL;
+		e[i].len = 32;
+		e[i].data = (u8 *)buf + 32 * i;
+	}
+}
+
+/*
+ * A leader replaces entries 4-12 of term 3 with 4-8 of term 2 (older, as
+ * a leader that takes over may bring). Records are 64 bytes, eight to a
+ * block: the new ones end on a block boundary, where the old 9 begins.
+ * Had the truncation left the old records on the device, recovery would
+ * take 9-12 after the new 8 (their term is not older): a log no leader
+ * ever had. At every crash point from the truncation on, what comes back
+ * is a prefix of the log before or of the log after.
+ */
+static void kraft_disklog_stale_suffix(struct kunit *test)
+{
+	static const u64 before[] = { 0, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3 };
+	static const u64 after[] = { 0, 1, 1, 1, 2, 2, 2, 2, 2 };
+	struct mdisk *d = md_new(test);
+	struct plog *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct kraft_dl_state *st = kunit_kzalloc(test, sizeof(*st),
+						  GFP_KERNEL);
+	u8 *img = kunit_kzalloc(test, DEV_BYTES, GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, 9 * 32, GFP_KERNEL);
+	struct mdisk view = { .img = img };
+	struct kraft_entry e[9];
+	u32 from_sect, cut;
+	u64 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, img);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, pl_format(p, d, 512), 0);
+	KUNIT_ASSERT_EQ(test, pl_hs(p, 3, 1, 3), 0);
+	alike(e, buf, 1, 3, 1);
+	KUNIT_ASSERT_EQ(test, pl_append(p, e, 3), 0);
+	alike(e, buf, 4, 9, 3);
+	KUNIT_ASSERT_EQ(test, pl_append(p, e, 9), 0);
+	from_sect = d->n_sect;
+	KUNIT_ASSERT_EQ(test, pl_hs(p, 4, 2, 3), 0);
+	KUNIT_ASSERT_EQ(test, pl_truncate(p, 4), 0);
+	alike(e, buf, 4, 5, 2);
+	KUNIT_ASSERT_EQ(test, pl_append(p, e, 5), 0);
+	KUNIT_ASSERT_EQ(test, p->ring.head % 512, 0);
+	for (cut = from_sect; cut <= d->n_sect; cut++) {
+		bool as_before = true, as_after = true;
+
+		md_crash_image(d, cut, img);
+		KUNIT_ASSERT_EQ_MSG(test, recover(&view, st), 0, "cut %u", cut);
+		KUNIT_EXPECT_GE_MSG(test, st->n_entries, 3, "cut %u", cut);
+		for (i = 0; i < st->n_entries; i++) {
+			as_before &= i + 1 < ARRAY_SIZE(before) &&
+				     st->entries[i].term == before[i + 1];
+			as_after &= i + 1 < ARRAY_SIZE(after) &&
+				    st->entries[i].term == after[i + 1];
+		}
+		KUNIT_EXPECT_TRUE_MSG(test, as_before || as_after,
+				      "cut %u: %llu entries", cut,
+				      (unsigned long long)st->n_entries);
+		/* all landed: the new log, and nothing after it */
+		if (cut == d->n_sect)
+			KUNIT_EXPECT_EQ(test, st->n_entries, 8);
+		kraft_dl_state_free(st);
+	}
+	kraft_dl_ring_free(&p->ring);
+	md_free(d);
+}
+
 static void kraft_disklog_loader_cases(struct kunit *test)
 {
 	struct mdisk *d = md_new(test);
@@ -577,6 +675,7 @@ static struct kunit_case kraft_disklog_cases[] = {
 	KUNIT_CASE(kraft_disklog_crash_points),
 	KUNIT_CASE(kraft_disklog_loader_cases),
 	KUNIT_CASE(kraft_disklog_ring_full),
+	KUNIT_CASE(kraft_disklog_stale_suffix),
 	{}
 };
 
