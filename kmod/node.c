@@ -251,8 +251,17 @@ static void run_ready(struct kraft_node *n)
 			send_msgs(n, &rd);
 		if (rd.snapshot) {
 			kraft_snap_wait(n);	/* its slot, then the leader's */
+			/*
+			 * The core dropped its whole log for the leader's
+			 * snapshot: the records after it go first, or a
+			 * restart would bring them back after it.
+			 */
 			err = n->status.failed ? -EIO :
-			      kraft_store_save_snapshot(&n->store, rd.snapshot);
+			      kraft_store_truncate(&n->store,
+						   rd.snapshot->index + 1);
+			if (!err)
+				err = kraft_store_save_snapshot(&n->store,
+								rd.snapshot);
 			if (!err)
 				err = kraft_snap_restore(n, rd.snapshot->data,
 						       rd.snapshot->len);

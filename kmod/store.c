@@ -136,18 +136,29 @@ static u64 ring_base(const struct kraft_store *s)
 	return s->sb.ring_start * KRAFT_DL_BLOCK;
 }
 
-/*
- * Forget the records from @index on, on the device too: zeros over them
- * from the new head on, durable before anything is appended after the
- * cut (kraft_dl_ring_truncate() says why). Leaves @s->tail as the head's
- * block now is on the device.
+/**
+ * kraft_store_truncate() - forget the records from @index on, on the
+ *	device too
+ * @s: the store
+ * @index: the first record to forget; none when past the log's end
+ *
+ * Zeros over them from the new head on, durable when this returns, so
+ * that nothing appended after the cut can be read back followed by them
+ * (kraft_dl_ring_truncate() says why). Leaves @s->tail as the head's block
+ * now is on the device.
+ *
+ * Return: 0, -EINVAL for an index before the log's first record, -EIO.
  */
-static int erase_from(struct kraft_store *s, u64 index)
+int kraft_store_truncate(struct kraft_store *s, u64 index)
 {
 	struct kraft_dl_write w[2];
 	u32 lbs = s->sb.lbs, keep;
 	int nw, i, err;
 
+	if (index >= s->ring.start_index + s->ring.n)
+		return 0;
+	if (READ_ONCE(s->disk.failed))
+		return -EIO;
 	nw = kraft_dl_ring_truncate(&s->ring, index, w);
 	if (nw <= 0)
 		return nw;
@@ -182,18 +193,15 @@ int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 		       u32 n)
 {
 	struct kraft_dl_write w[2] = { 0 };
-	u64 next = s->ring.start_index + s->ring.n;
 	int nw, i, err = 0;
 
 	if (!n)
 		return 0;
 	if (READ_ONCE(s->disk.failed))
 		return -EIO;
-	if (e[0].index < next) {
-		err = erase_from(s, e[0].index);
-		if (err)
-			return err;
-	}
+	err = kraft_store_truncate(s, e[0].index);
+	if (err)
+		return err;
 	nw = kraft_dl_ring_append(&s->ring, e, n, s->tail, w);
 	if (nw < 0)
 		return nw;

@@ -41,6 +41,7 @@ struct kraft_store {
 int kraft_store_open(struct kraft_store *s, const char *path, void *holder,
 		     struct kraft_dl_state *st, const char **why);
 void kraft_store_close(struct kraft_store *s);
+int kraft_store_truncate(struct kraft_store *s, u64 index);
 int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 		       u32 n);
 bool kraft_store_hs_sync(const struct kraft_store *s, u64 term, u64 vote);

@@ -5,7 +5,7 @@
  * back at the end): format, append, truncate (the records cut erased on
  * the device), hard state, snapshot and compaction, then recovery after
  * close; the device held exclusively; a corrupt record in the middle
- * refuses to open.
+ * refuses to open; installing a leader's snapshot drops the log after it.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -214,9 +214,53 @@ static void kraft_store_refuses_corrupt_middle(struct kunit *test)
 	kraft_dl_state_free(st);
 }
 
+/*
+ * A follower installing a leader's snapshot drops its whole log, as the
+ * core does (kmod/node.c): the records after the snapshot are erased
+ * first, so that a restart does not bring them back after it.
+ */
+static void kraft_store_install_drops_log(struct kunit *test)
+{
+	struct kraft_store *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	struct kraft_dl_state *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct kraft_entry *e = kunit_kcalloc(test, 10, sizeof(*e), GFP_KERNEL);
+	u8 *buf = kunit_kzalloc(test, 10 * 700, GFP_KERNEL);
+	struct kraft_snapshot snap = { .index = 20, .term = 2, .len = 100 };
+	const char *why = NULL;
+	u64 i, j;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, &why), 0);
+	kraft_dl_state_free(st);
+	for (i = 1; i <= 30; i += 10) {
+		for (j = 0; j < 10; j++)
+			fill(&e[j], buf + 700 * j, i + j, 1);
+		KUNIT_ASSERT_EQ(test, kraft_store_append(s, e, 10), 0);
+	}
+	KUNIT_ASSERT_EQ(test, kraft_store_save_hs(s, 2, 1, 10), 0);
+	KUNIT_EXPECT_EQ(test, kraft_store_truncate(s, 31), 0);	/* none */
+	KUNIT_EXPECT_EQ(test, kraft_store_truncate(s, snap.index + 1), 0);
+	snap.conf.n_voters = 1;
+	snap.conf.voters[0] = 1;
+	snap.data = buf;
+	KUNIT_ASSERT_EQ(test, kraft_store_save_snapshot(s, &snap), 0);
+	kraft_store_close(s);
+
+	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, &why), 0);
+	KUNIT_EXPECT_EQ(test, st->snap.index, 20);
+	KUNIT_EXPECT_EQ(test, st->snap.term, 2);
+	KUNIT_EXPECT_EQ(test, st->n_entries, 0);
+	kraft_dl_state_free(st);
+	kraft_store_close(s);
+}
+
 static struct kunit_case kraft_store_cases[] = {
 	KUNIT_CASE(kraft_store_append_recover),
 	KUNIT_CASE(kraft_store_refuses_corrupt_middle),
+	KUNIT_CASE(kraft_store_install_drops_log),
 	{}
 };
 
