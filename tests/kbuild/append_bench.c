@@ -38,7 +38,8 @@ module_param(device, charp, 0444);
 MODULE_PARM_DESC(device, "a device formatted with kraftctl init --cluster append-bench");
 
 #define BENCH_CLUSTER	"append-bench"
-#define BENCH_BYTES	(4u << 20)	/* payload a case writes, about */
+#define BENCH_BYTES	(16u << 20)	/* payload a case writes, about */
+#define BENCH_MIN	128		/* batches a case writes, at least */
 
 struct bench {
 	struct kraft_store s;
@@ -109,7 +110,7 @@ static s64 time_encode(struct bench *b, u32 size, u32 batch, u32 iters)
 static int run_case(struct bench *b, u32 size, u32 batch)
 {
 	u32 len = round_up(size * batch, b->s.sb.lbs);
-	u32 iters = clamp_t(u32, BENCH_BYTES / (size * batch), 32, 2000);
+	u32 iters = clamp_t(u32, BENCH_BYTES / (size * batch), BENCH_MIN, 2000);
 	u64 base = b->s.sb.ring_start * KRAFT_DL_BLOCK, off = 0;
 	u64 t_kraft = 0, t_raw = 0, mb = (u64)size * batch * iters;
 	s64 t_enc, t_enc_nosum;
