@@ -193,6 +193,7 @@ int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 		       u32 n)
 {
 	struct kraft_dl_write w[2] = { 0 };
+	u64 tag_end, old_end = s->ring.tag_end;
 	int nw, i, err = 0;
 
 	if (!n)
@@ -202,6 +203,17 @@ int kraft_store_append(struct kraft_store *s, const struct kraft_entry *e,
 	err = kraft_store_truncate(s, e[0].index);
 	if (err)
 		return err;
+	/* the next tags durable before one is used (every 64k appends) */
+	tag_end = kraft_dl_ring_tag_reserve(&s->ring);
+	if (tag_end) {
+		s->ring.tag_end = tag_end;
+		err = kraft_store_save_hs(s, s->hs.term, s->hs.vote,
+					  s->hs.commit);
+		if (err) {
+			s->ring.tag_end = old_end;
+			return err;
+		}
+	}
 	nw = kraft_dl_ring_append(&s->ring, e, n, s->tail, w);
 	if (nw < 0)
 		return nw;
@@ -230,8 +242,9 @@ static int write_block(struct kraft_store *s, u64 blk, const u8 *buf,
  * @term: the term to save
  * @vote: the vote to save
  *
- * Return: true when @term, @vote or the log's first live entry differ from
- * the newest saved: kraft_store_save_hs() writes that with FUA, and a
+ * Return: true when @term, @vote, the log's first live entry or the
+ * reserved append tags differ from the newest saved:
+ * kraft_store_save_hs() writes that with FUA, and a
  * node has it durable before it sends anything. A change of the commit
  * index alone is not (see there), and may wait.
  */
@@ -239,7 +252,8 @@ bool kraft_store_hs_sync(const struct kraft_store *s, u64 term, u64 vote)
 {
 	return term != s->hs.term || vote != s->hs.vote ||
 	       s->ring.start_off != s->hs.start_off ||
-	       s->ring.start_index != s->hs.start_index;
+	       s->ring.start_index != s->hs.start_index ||
+	       s->ring.tag_end != s->hs.tag_end;
 }
 
 /**
@@ -249,7 +263,8 @@ bool kraft_store_hs_sync(const struct kraft_store *s, u64 term, u64 vote)
  * @vote: vote in @term
  * @commit: commit index
  *
- * The record of the log's first live entry goes along. Every write goes
+ * The record of the log's first live entry and the tags reserved for
+ * appends go along. Every write goes
  * to the slot not holding the newest durable state. A change of term,
  * vote or first entry is written with FUA and that slot then holds the
  * newest durable state. A change of the commit index alone is written
@@ -266,6 +281,7 @@ int kraft_store_save_hs(struct kraft_store *s, u64 term, u64 vote, u64 commit)
 		.seq = s->hs.seq + 1, .term = term, .vote = vote,
 		.commit = commit, .start_off = s->ring.start_off,
 		.start_index = s->ring.start_index,
+		.tag_end = s->ring.tag_end,
 	};
 	bool sync = kraft_store_hs_sync(s, term, vote);
 	u8 *blk;

@@ -324,6 +324,9 @@ int cmd_dump(int argc, char **argv)
 	       (unsigned long long)st.ring.n, (unsigned long long)st.ring.start_index,
 	       st.cut ? ", cut at a torn or stale record" : "",
 	       (unsigned long long)st.ring.head % st.ring.size);
+	if (st.ring.tagged)
+		printf("append tags: the next start takes them from %llu\n",
+		       (unsigned long long)st.ring.tag);
 	for (i = 0; i < st.n_entries; i++)
 		printf("record %llu term %llu %s %u bytes\n",
 		       (unsigned long long)st.entries[i].index,

@@ -13,12 +13,20 @@
 #include "raft.h"
 
 #define KRAFT_DL_BLOCK		4096u
-#define KRAFT_DL_VERSION	1
+#define KRAFT_DL_VERSION	2	/* what kraftctl init writes */
+#define KRAFT_DL_VERSION_MIN	1	/* the oldest still read and written */
 #define KRAFT_DL_NAME_MAX	32
 #define KRAFT_DL_ADDR_MAX	64
 #define KRAFT_DL_KEY_MAX	64
 #define KRAFT_DL_REC_HDR	32
 #define KRAFT_DL_MIN_BLOCKS	64
+/*
+ * Version 2 records carry the tag of the append that wrote them (its low
+ * 23 bits) and whether they are its first record. A node reserves tags
+ * this many at a time in its hard state, before it uses them.
+ */
+#define KRAFT_DL_TAG_BITS	23
+#define KRAFT_DL_TAG_RESERVE	65536u
 /*
  * Entries with this much data or more are best checksummed where the data
  * enters (struct kraft_entry's crc), the record combining that CRC with
@@ -76,6 +84,9 @@ struct kraft_dl_super {
  * @commit: commit index
  * @start_off: ring offset (bytes) of the first live record
  * @start_index: its log index
+ * @tag_end: appends may use write tags below this one (version 2; a
+ *	node starting takes tags from here on, above any a torn append of
+ *	an earlier start can have left on the device)
  */
 struct kraft_dl_hs {
 	u64 seq;
@@ -84,6 +95,7 @@ struct kraft_dl_hs {
 	u64 commit;
 	u64 start_off;
 	u64 start_index;
+	u64 tag_end;
 };
 
 /**
@@ -135,6 +147,10 @@ u64 kraft_dl_snap_capacity(const struct kraft_dl_super *sb);
  * @xpow: kraft_crc32c_xpow8n(@xpow_len), or 0 before the first
  * @xpow_miss: the last short length that came with a CRC and found no
  *	multiplier (the next of that length gets one)
+ * @tagged: records carry write tags (format version 2; set after init)
+ * @tag: the next append's tag
+ * @tag_end: the first tag not reserved durably (kraft_dl_ring_append()
+ *	refuses to use it)
  */
 struct kraft_dl_ring {
 	u64 size;
@@ -151,6 +167,9 @@ struct kraft_dl_ring {
 	u32 xpow_len;
 	u32 xpow;
 	u32 xpow_miss;
+	bool tagged;
+	u64 tag;
+	u64 tag_end;
 };
 
 /**
@@ -175,6 +194,7 @@ int kraft_dl_ring_reserve(struct kraft_dl_ring *ring, u64 more);
 int kraft_dl_ring_truncate(struct kraft_dl_ring *ring, u64 index,
 			   struct kraft_dl_write *w);
 int kraft_dl_ring_compact(struct kraft_dl_ring *ring, u64 index);
+u64 kraft_dl_ring_tag_reserve(const struct kraft_dl_ring *ring);
 int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			 const struct kraft_entry *e, u32 n, const u8 *tail,
 			 struct kraft_dl_write *w);

@@ -116,7 +116,8 @@ void kraft_dl_super_encode(const struct kraft_dl_super *sb, u8 *blk)
  *
  * Return: 0; -ENODATA when the block is not a kraft superblock (blank,
  * or another format); -EUCLEAN when it is one but damaged or
- * inconsistent; -EPROTONOSUPPORT for a newer format version.
+ * inconsistent; -EPROTONOSUPPORT for a format version this code does not
+ * know.
  */
 int kraft_dl_super_decode(const u8 *blk, struct kraft_dl_super *sb)
 {
@@ -128,7 +129,8 @@ int kraft_dl_super_decode(const u8 *blk, struct kraft_dl_super *sb)
 	if (!sealed(blk, sb_magic, ~0u))
 		return -EUCLEAN;
 	sb->version = get_unaligned_le32(blk + 8);
-	if (sb->version != KRAFT_DL_VERSION)
+	if (sb->version < KRAFT_DL_VERSION_MIN ||
+	    sb->version > KRAFT_DL_VERSION)
 		return -EPROTONOSUPPORT;
 	sb->lbs = get_unaligned_le32(blk + 12);
 	sb->node_id = get_unaligned_le64(blk + 16);
@@ -173,6 +175,7 @@ void kraft_dl_hs_encode(const struct kraft_dl_hs *hs, u32 salt, u8 *blk)
 	put_unaligned_le64(hs->commit, blk + 32);
 	put_unaligned_le64(hs->start_off, blk + 40);
 	put_unaligned_le64(hs->start_index, blk + 48);
+	put_unaligned_le64(hs->tag_end, blk + 56);	/* zero in version 1 */
 	seal(blk, salt);
 }
 
@@ -188,6 +191,7 @@ int kraft_dl_hs_decode(const u8 *blk, u32 salt, struct kraft_dl_hs *hs)
 	hs->commit = get_unaligned_le64(blk + 32);
 	hs->start_off = get_unaligned_le64(blk + 40);
 	hs->start_index = get_unaligned_le64(blk + 48);
+	hs->tag_end = get_unaligned_le64(blk + 56);
 	if (!hs->seq || !hs->start_index)
 		return -ENODATA;
 	return 0;

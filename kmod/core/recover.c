@@ -4,13 +4,15 @@
  * take the newest valid hard state and snapshot, then scan the log ring
  * from the first live record and stop at the first torn or invalid one,
  * cutting the log there. Damage that is no torn tail (a bad record with
- * valid ones after it, or committed entries missing) refuses to start,
- * so that committed data is never silently dropped. No locks.
+ * the start of a later append after it, or committed entries missing)
+ * refuses to start, so that committed data is never silently dropped.
+ * No locks.
  */
 #include "disklog.h"
 
 #define REC_MAGIC	0x4345524bu
 #define REC_PAD		0xff
+#define REC_FIRST	(1u << KRAFT_DL_TAG_BITS)
 
 static void say(const char **why, const char *msg)
 {
@@ -92,9 +94,13 @@ static int load_snap(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 	return 0;
 }
 
-/* Is a valid record for @index at ring offset @pos? Reads into @tmp. */
+/*
+ * Is a valid record for @index at ring offset @pos? Its header's fields
+ * go to @e and @wtag (its append's tag and first mark) even when not.
+ */
 static int rec_at(const struct kraft_dl_io *io, const struct kraft_dl_state *st,
-		  u64 pos, u64 index, u64 min_term, struct kraft_entry *e)
+		  u64 pos, u64 index, u64 min_term, struct kraft_entry *e,
+		  u32 *wtag)
 {
 	u64 size = st->ring.size, base = st->sb.ring_start * KRAFT_DL_BLOCK;
 	u64 rem = size - pos % size;
@@ -103,12 +109,14 @@ static int rec_at(const struct kraft_dl_io *io, const struct kraft_dl_state *st,
 	int err;
 
 	memset(e, 0, sizeof(*e));
+	*wtag = 0;
 	if (rem < KRAFT_DL_REC_HDR)
 		return -EAGAIN;
 	err = io->read(io->ctx, base + pos % size, h, sizeof(h));
 	if (err)
 		return err;
-	if (get_unaligned_le32(h) != REC_MAGIC || h[25] || h[26] || h[27])
+	*wtag = h[25] | h[26] << 8 | h[27] << 16;
+	if (get_unaligned_le32(h) != REC_MAGIC || (*wtag && !st->ring.tagged))
 		return -EBADMSG;
 	e->index = get_unaligned_le64(h + 8);
 	e->term = get_unaligned_le64(h + 16);
@@ -164,41 +172,106 @@ static int push(struct kraft_dl_state *st, struct kraft_entry *e, u64 pos,
 	return 0;
 }
 
+/*
+ * Does a record of append tag @wtag follow one of @prev (both with their
+ * first marks)? The next record of the same append, or the first of
+ * another. Version 1 records carry no tags.
+ */
+static bool follows(const struct kraft_dl_state *st, u32 prev, u32 wtag)
+{
+	u32 mask = REC_FIRST - 1;
+
+	if (!st->ring.tagged)
+		return true;
+	return wtag & REC_FIRST ? (wtag & mask) != (prev & mask) :
+	       wtag == (prev & mask);
+}
+
+/*
+ * The record at @pos, for @index, is bad but its header names that index
+ * (and @wtag): a torn append, or damage? Version 1: damage when the next
+ * record is valid. Version 2: only when a later append starts after it,
+ * past the valid rest of its own append: that append was issued once
+ * this one had completed. An append whose sectors landed in part, in any
+ * order, shows none, and is cut. Return: 1 (damage), 0, or a read error.
+ */
+static int damaged(const struct kraft_dl_io *io, struct kraft_dl_state *st,
+		    u64 pos, u64 index, u64 term, const struct kraft_entry *bad,
+		    u32 wtag)
+{
+	struct kraft_dl_ring *ring = &st->ring;
+	u64 at = pos + kraft_dl_rec_len(bad->len);
+	struct kraft_entry next;
+	u32 nwtag;
+	int err;
+
+	if (bad->index != index ||
+	    kraft_dl_rec_len(bad->len) > ring->size - pos % ring->size)
+		return 0;
+	term = max(bad->term, term);
+	while (at - pos < ring->size) {
+		err = rec_at(io, st, at, index + 1, term, &next, &nwtag);
+		if (err == -EAGAIN) {	/* a pad, or the ring's end */
+			at += ring->size - at % ring->size;
+			continue;
+		}
+		if (err)
+			return err == -EBADMSG ? 0 : err;
+		kr_free(next.data);
+		if (!ring->tagged || (nwtag & REC_FIRST &&
+				      follows(st, wtag, nwtag)))
+			return 1;
+		if (nwtag != (wtag & (REC_FIRST - 1)))
+			return 0;	/* a leftover of an older append */
+		at += kraft_dl_rec_len(next.len);
+		term = next.term;
+		index++;
+	}
+	return 0;
+}
+
 static int scan(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 		const char **why)
 {
 	struct kraft_dl_ring *ring = &st->ring;
 	u64 pos = ring->start_off, index = ring->start_index, term = 0, cap = 0;
-	struct kraft_entry e, next;
+	u32 wtag, prev = 0;
+	struct kraft_entry e;
 	int err;
 
 	while (pos - ring->start_off < ring->size) {
-		err = rec_at(io, st, pos, index, term, &e);
+		err = rec_at(io, st, pos, index, term, &e, &wtag);
 		if (err == -EAGAIN) {	/* a pad, or the ring's end */
 			pos += ring->size - pos % ring->size;
 			continue;
 		}
+		/* the log's first record may be anywhere in its append */
+		if (!err && ring->n && !follows(st, prev, wtag)) {
+			kr_free(e.data);
+			e.data = NULL;
+			err = -EBADMSG;	/* a torn append's leftover */
+		}
 		if (err == -EBADMSG) {
 			st->cut = e.index || e.len || e.term;
 			/*
-			 * A torn tail has nothing valid after it. A record
+			 * A torn tail has no later append after it. A record
 			 * of an older term after it is stale (the log was
 			 * truncated and rewritten there), not a sign of
 			 * corruption.
 			 */
-			if (e.index == index && kraft_dl_rec_len(e.len) <=
-			    ring->size - pos % ring->size &&
-			    !rec_at(io, st, pos + kraft_dl_rec_len(e.len),
-				    index + 1, max(e.term, term), &next)) {
-				kr_free(next.data);
+			err = damaged(io, st, pos, index, term, &e, wtag);
+			if (err > 0) {
 				say(why, "a record in the middle of the log is corrupt, later ones are valid");
 				return -EUCLEAN;
 			}
+			if (err)
+				return err;
 			break;
 		}
 		if (err)
 			return err;
 		term = e.term;
+		prev = wtag;
 		err = push(st, &e, pos, &cap);
 		if (err) {
 			kr_free(e.data);
@@ -262,6 +335,9 @@ int kraft_dl_recover(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 		goto out;
 	}
 	st->ring.salt = kraft_dl_salt(&st->sb);
+	st->ring.tagged = st->sb.version >= 2;
+	st->ring.tag = st->hs.tag_end;
+	st->ring.tag_end = st->hs.tag_end;
 	err = scan(io, st, why);
 	if (err)
 		goto out;

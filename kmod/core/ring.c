@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ring.c - the log ring: records (a 32-byte header with index, term,
- * type, length and a CRC32C, then the data, 8-byte aligned) packed one
- * after another, spanning blocks, wrapping at the ring's end behind a pad
- * record. Offsets here grow monotonically; the device position is the
+ * type, the append's tag (format version 2), length and a CRC32C, then the
+ * data, 8-byte aligned) packed one after another, spanning blocks,
+ * wrapping at the ring's end behind a pad record. Offsets here grow monotonically; the device position is the
  * offset modulo the ring size. This file plans writes; the caller makes
  * them durable before reporting anything. No locks.
  */
@@ -12,6 +12,7 @@
 
 #define REC_MAGIC	0x4345524bu	/* "KREC" */
 #define REC_PAD		0xff
+#define REC_FIRST	(1u << KRAFT_DL_TAG_BITS)	/* first of its append */
 
 static u64 rd_down(u64 x, u32 a)
 {
@@ -208,10 +209,10 @@ static u32 xpow_for(struct kraft_dl_ring *ring, u32 len)
  * A record's header; its CRC32C covers the header from the index on and
  * the @len bytes of data after it (a pad's only the header), so the data
  * must be in place first - unless @e brings the data's own CRC, which is
- * then combined with the header's.
+ * then combined with the header's. @wtag: bytes 25-27 (zero in version 1).
  */
 static void put_header(struct kraft_dl_ring *ring, u8 *p, u64 index,
-		       u64 term, u8 type, u32 len,
+		       u64 term, u8 type, u32 wtag, u32 len,
 		       const struct kraft_entry *e)
 {
 	u32 crc, xpow = e && e->crc_known ? xpow_for(ring, len) : 0;
@@ -220,9 +221,9 @@ static void put_header(struct kraft_dl_ring *ring, u8 *p, u64 index,
 	put_unaligned_le64(index, p + 8);
 	put_unaligned_le64(term, p + 16);
 	p[24] = type;
-	p[25] = 0;
-	p[26] = 0;
-	p[27] = 0;
+	p[25] = wtag & 0xff;
+	p[26] = (wtag >> 8) & 0xff;
+	p[27] = (wtag >> 16) & 0xff;
 	put_unaligned_le32(len, p + 28);
 	if (!xpow)
 		crc = kr_crc32c(ring->salt, p + 8, KRAFT_DL_REC_HDR - 8 +
@@ -254,6 +255,24 @@ static u64 plan(const struct kraft_dl_ring *ring, const struct kraft_entry *e,
 }
 
 /**
+ * kraft_dl_ring_tag_reserve() - whether the next append needs more tags
+ * @ring: the ring
+ *
+ * A torn append can leave records after the point where recovery cuts
+ * the log, which a later append may end right before; their tag must
+ * differ from every later append's, or they would pass for its records.
+ * So tags only grow, across restarts too: a node makes the returned
+ * value durable as its hard state's tag_end, then sets @ring->tag_end.
+ *
+ * Return: the tag_end to make durable first, or 0 when tags remain.
+ */
+u64 kraft_dl_ring_tag_reserve(const struct kraft_dl_ring *ring)
+{
+	return ring->tagged && ring->tag >= ring->tag_end ?
+	       ring->tag + KRAFT_DL_TAG_RESERVE : 0;
+}
+
+/**
  * kraft_dl_ring_append() - plan the writes that append @n entries
  * @ring: the ring; updated as if the writes were done
  * @e: the entries, contiguous from start_index + n
@@ -262,20 +281,29 @@ static u64 plan(const struct kraft_dl_ring *ring, const struct kraft_entry *e,
  *	on the device (only the bytes before head matter)
  * @w: the writes, one or two (the second after a wrap)
  *
+ * Every record of one append carries its tag, the first one marked as
+ * such (format version 2), so that recovery tells an append whose
+ * sectors landed in part, in any order, from damage to a complete one.
+ *
  * Return: the number of writes, -ENOSPC when the ring cannot take them
  * (nothing changed), -EINVAL, -E2BIG (a record larger than the ring can
- * ever hold), -ENOMEM.
+ * ever hold), -EAGAIN (no tag reserved: kraft_dl_ring_tag_reserve()),
+ * -ENOMEM.
  */
 int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			 const struct kraft_entry *e, u32 n, const u8 *tail,
 			 struct kraft_dl_write *w)
 {
 	u64 first, end, final, *pos;
-	u32 i;
+	u32 i, wtag = 0;
 	u8 *buf;
 
 	if (!n)
 		return 0;
+	if (kraft_dl_ring_tag_reserve(ring))
+		return -EAGAIN;
+	if (ring->tagged)
+		wtag = ring->tag & (REC_FIRST - 1);
 	for (i = 0; i < n; i++) {
 		if (e[i].index != ring->start_index + ring->n + i)
 			return -EINVAL;
@@ -308,7 +336,7 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			memset(buf + (prev_end - first), 0, rem);
 			if (rem >= KRAFT_DL_REC_HDR)
 				put_header(ring, buf + (prev_end - first),
-					   0, 0, REC_PAD,
+					   0, 0, REC_PAD, wtag,
 					   rem - KRAFT_DL_REC_HDR, NULL);
 		}
 		if (e[i].len)
@@ -316,10 +344,13 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 		memset(rec + KRAFT_DL_REC_HDR + e[i].len, 0,
 		       kraft_dl_rec_len(e[i].len) - KRAFT_DL_REC_HDR - e[i].len);
 		put_header(ring, rec, e[i].index, e[i].term, e[i].type,
+			   wtag | (!i && ring->tagged ? REC_FIRST : 0),
 			   e[i].len, &e[i]);
 	}
 	memset(buf + (final - first), 0, end - final);
 	ring->n += n;
 	ring->head = final;
+	if (ring->tagged)
+		ring->tag++;
 	return split(ring, first, end, buf, w);
 }

@@ -83,7 +83,7 @@ static int append_batch(struct bench *b, u32 n, u32 size)
 static s64 time_encode(struct bench *b, u32 size, u32 batch, u32 iters)
 {
 	struct kraft_dl_write w[2];
-	u64 head, n, ns = 0;
+	u64 head, n, tag, ns = 0;
 	ktime_t t0;
 	u32 i;
 	int nw;
@@ -92,6 +92,7 @@ static s64 time_encode(struct bench *b, u32 size, u32 batch, u32 iters)
 		fill_batch(b, batch, size);
 		head = b->s.ring.head;
 		n = b->s.ring.n;
+		tag = b->s.ring.tag;
 		t0 = ktime_get();
 		nw = kraft_dl_ring_append(&b->s.ring, b->e, batch, b->s.tail, w);
 		ns += ktime_to_ns(ktime_sub(ktime_get(), t0));
@@ -103,6 +104,7 @@ static s64 time_encode(struct bench *b, u32 size, u32 batch, u32 iters)
 		 */
 		b->s.ring.head = head;
 		b->s.ring.n = n;
+		b->s.ring.tag = tag;
 	}
 	return ns;
 }

@@ -159,6 +159,10 @@ static void kraft_store_append_recover(struct kunit *test)
 	kraft_store_close(s);
 
 	KUNIT_ASSERT_EQ(test, kraft_store_open(s, TEST_DISK, test, st, &why), 0);
+	/* appends take tags above any the last start reserved */
+	KUNIT_EXPECT_TRUE(test, s->ring.tagged);
+	KUNIT_EXPECT_EQ(test, s->ring.tag, KRAFT_DL_TAG_RESERVE);
+	KUNIT_EXPECT_EQ(test, st->hs.tag_end, KRAFT_DL_TAG_RESERVE);
 	KUNIT_EXPECT_EQ(test, st->hs.term, 2);
 	KUNIT_EXPECT_EQ(test, st->hs.commit, 150);
 	KUNIT_EXPECT_EQ(test, st->snap.index, 150);
@@ -199,9 +203,10 @@ static void kraft_store_refuses_corrupt_middle(struct kunit *test)
 	kraft_dl_state_free(st);
 	for (j = 0; j < 10; j++)
 		fill(&e[j], buf + 700 * j, 1 + j, 1);
-	KUNIT_ASSERT_EQ(test, kraft_store_append(s, e, 10), 0);
+	KUNIT_ASSERT_EQ(test, kraft_store_append(s, e, 8), 0);
+	KUNIT_ASSERT_EQ(test, kraft_store_append(s, e + 8, 2), 0);
 	KUNIT_ASSERT_EQ(test, kraft_store_save_hs(s, 1, 1, 3), 0);
-	/* damage record 5's data in place */
+	/* damage record 5's data in place: 9 starts a later append */
 	off = s->sb.ring_start * KRAFT_DL_BLOCK + s->ring.offs[4] + 40;
 	KUNIT_ASSERT_EQ(test, kraft_disk_read(&s->disk, off - off % 4096, blk,
 					      KRAFT_DL_BLOCK), 0);

@@ -3,7 +3,8 @@
  * disklog_test.c - the on-disk format against an in-memory disk that
  * keeps its writes as a sequence of 512-byte sectors: a crash keeps any
  * prefix of them, so every crash point of a workload (torn writes
- * included) is enumerated. Also the loader cases canonical/raft tests:
+ * included) is enumerated, or any subset of one append's sectors (they
+ * may land in any order). Also the loader cases canonical/raft tests:
  * empty device, foreign data, incomplete header and data, corrupt tail,
  * trailing zeros, corrupt middle; and a full ring.
  */
@@ -114,16 +115,26 @@ static int pl_format(struct plog *p, struct mdisk *d, u32 lbs)
 		err = kraft_dl_ring_init(&p->ring, p->sb.ring_blocks *
 					 KRAFT_DL_BLOCK, lbs, 0, 1);
 	p->ring.salt = kraft_dl_salt(&p->sb);
+	p->ring.tagged = p->sb.version >= 2;
 out:
 	kr_free(blk);
 	return err;
 }
 
+static int pl_hs(struct plog *p, u64 term, u64 vote, u64 commit);
+
 static int pl_append(struct plog *p, const struct kraft_entry *e, u32 n)
 {
+	u64 tag_end = kraft_dl_ring_tag_reserve(&p->ring);
 	struct kraft_dl_write w[2];
 	int nw, i, err = 0;
 
+	if (tag_end) {	/* tags durable before one is used, as the store */
+		p->ring.tag_end = tag_end;
+		err = pl_hs(p, p->hs.term, p->hs.vote, p->hs.commit);
+		if (err)
+			return err;
+	}
 	nw = kraft_dl_ring_append(&p->ring, e, n, p->tail, w);
 	if (nw <= 0)
 		return nw;
@@ -151,6 +162,7 @@ static int pl_hs(struct plog *p, u64 term, u64 vote, u64 commit)
 	p->hs.commit = commit;
 	p->hs.start_off = p->ring.start_off;
 	p->hs.start_index = p->ring.start_index;
+	p->hs.tag_end = p->ring.tag_end;
 	p->hs_slot ^= 1;
 	kraft_dl_hs_encode(&p->hs, p->ring.salt, blk);
 	err = md_write(p->d, (1 + p->hs_slot) * KRAFT_DL_BLOCK, blk,
@@ -508,6 +520,152 @@ static void kraft_disklog_stale_suffix(struct kunit *test)
 	md_free(d);
 }
 
+/* The device once sectors [0, @from) landed, and of [@from, @to) @mask's. */
+static void md_crash_mask(struct mdisk *d, u32 from, u32 to, u32 mask, u8 *out)
+{
+	u32 i;
+
+	md_crash_image(d, from, out);
+	for (i = from; i < to; i++)
+		if (mask >> (i - from) & 1)
+			memcpy(out + d->sect_off[i], d->sect_data + i * SECT, SECT);
+}
+
+/* A node started again on @d from what recovery found (@st's ring moves). */
+static void pl_open(struct plog *p, struct mdisk *d, struct kraft_dl_state *st)
+{
+	memset(p, 0, sizeof(*p));
+	p->d = d;
+	p->sb = st->sb;
+	p->hs = st->hs;
+	p->hs_slot = st->hs_slot;
+	p->snap_slot = st->snap_slot;
+	p->snap_seq = st->snap.seq;
+	p->ring = st->ring;
+	memset(&st->ring, 0, sizeof(st->ring));
+	memcpy(p->tail, st->tail, p->sb.lbs);
+}
+
+#define TORN_N	24	/* entries at most, 4 of them before the torn append */
+#define TORN_MAX	1200	/* bytes of data at most */
+
+/*
+ * Entry @index of term 1: records of 64 bytes, eight to a sector (@shape
+ * 0), or of 332 to 1232 bytes, spanning sectors (1).
+ */
+static void shaped(struct kraft_entry *e, char *buf, u64 index, u32 shape,
+		   char mark)
+{
+	u32 len = shape ? 300 + (index * 337) % 900 : 32;
+
+	memset(buf, mark ? mark : 'a' + index % 26, len);
+	memset(e, 0, sizeof(*e));
+	e->index = index;
+	e->term = 1;
+	e->type = KRAFT_ENTRY_NORMAL;
+	e->len = len;
+	e->data = (u8 *)buf;
+}
+
+/*
+ * The sectors of one append may reach the medium in any order, and a
+ * crash may keep any of them: every subset is tried. Version 2 cuts the
+ * log at the append's first missing record whatever landed after it;
+ * version 1 took a bad record followed by a valid one for damage, and
+ * refused to start. A second start then appends entries as long as the
+ * ones cut (other data, the same term), ending where the next torn one
+ * begins: that one must not come back after them, as it did in version 1
+ * when the new append ended on a sector boundary.
+ */
+static void kraft_disklog_any_order(struct kunit *test)
+{
+	struct plog *p = kunit_kzalloc(test, 2 * sizeof(*p), GFP_KERNEL);
+	struct kraft_dl_state *st = kunit_kzalloc(test, sizeof(*st),
+						  GFP_KERNEL);
+	u8 *img = kunit_kzalloc(test, DEV_BYTES, GFP_KERNEL);
+	u8 *blk = kunit_kzalloc(test, KRAFT_DL_BLOCK, GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, (TORN_N + 8) * TORN_MAX, GFP_KERNEL);
+	u32 refused[2] = { 0 }, revived[2] = { 0 };
+	struct kraft_entry *e = kunit_kcalloc(test, TORN_N + 8, sizeof(*e),
+					      GFP_KERNEL);
+	u32 version, shape, from, to, mask, j, last;
+	struct mdisk *d;
+	u64 i, n;
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_NOT_NULL(test, img);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	for (version = 1; version <= 2; version++) {
+		for (shape = 0; shape < 2; shape++) {
+			d = md_new(test);
+			KUNIT_ASSERT_NOT_NULL(test, d);
+			KUNIT_ASSERT_EQ(test, pl_format(p, d, 512), 0);
+			p->sb.version = version;
+			p->ring.tagged = version >= 2;
+			kraft_dl_super_encode(&p->sb, blk);
+			KUNIT_ASSERT_EQ(test, md_write(d, 0, blk, KRAFT_DL_BLOCK), 0);
+			KUNIT_ASSERT_EQ(test, pl_hs(p, 1, 1, 0), 0);
+			last = shape ? 10 : TORN_N;
+			for (i = 0; i < last; i++)
+				shaped(&e[i], buf + TORN_MAX * i, i + 1, shape, 0);
+			KUNIT_ASSERT_EQ(test, pl_append(p, e, 4), 0);
+			from = d->n_sect;
+			KUNIT_ASSERT_EQ(test, pl_append(p, e + 4, last - 4), 0);
+			to = d->n_sect;
+			KUNIT_ASSERT_LE(test, to - from, 12);
+			for (mask = 0; mask < 1u << (to - from); mask++) {
+				struct mdisk view = { .img = img };
+
+				md_crash_mask(d, from, to, mask, img);
+				err = recover(&view, st);
+				if (err == -EUCLEAN) {
+					refused[version - 1]++;
+					kraft_dl_state_free(st);
+					continue;
+				}
+				KUNIT_ASSERT_EQ(test, err, 0);
+				n = st->n_entries;
+				KUNIT_EXPECT_GE(test, n, 4);
+				for (i = 0; i < n; i++)
+					KUNIT_EXPECT_EQ(test, memcmp(st->entries[i].data,
+								     e[i].data, e[i].len), 0);
+				pl_open(p + 1, &view, st);
+				kraft_dl_state_free(st);
+				/* up to a sector's end (64-byte records) */
+				j = shape ? 1 + mask % 2 : 8 - n % 8;
+				if (n + j >= last)
+					j = 0;
+				for (i = 0; i < j; i++)
+					shaped(&e[TORN_N + i],
+					       buf + TORN_MAX * (TORN_N + i),
+					       n + 1 + i, shape, 'Z');
+				KUNIT_ASSERT_EQ(test, pl_append(p + 1, e + TORN_N, j), 0);
+				KUNIT_ASSERT_EQ(test, recover(&view, st), 0);
+				if (st->n_entries != n + j)
+					revived[version - 1]++;
+				for (i = 0; i < min(st->n_entries, n + j); i++)
+					if (st->entries[i].len)
+						KUNIT_EXPECT_EQ(test, st->entries[i].data[0],
+								i < n ? e[i].data[0] : 'Z');
+				kraft_dl_state_free(st);
+				kraft_dl_ring_free(&p[1].ring);
+				md_free(&view);
+			}
+			kraft_dl_ring_free(&p->ring);
+			md_free(d);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, refused[1], 0);
+	KUNIT_EXPECT_EQ(test, revived[1], 0);
+	/* what version 1 did, which the tags are for */
+	KUNIT_EXPECT_GT(test, refused[0], 0);
+	KUNIT_EXPECT_GT(test, revived[0], 0);
+}
+
 static void kraft_disklog_loader_cases(struct kunit *test)
 {
 	struct mdisk *d = md_new(test);
@@ -541,7 +699,8 @@ static void kraft_disklog_loader_cases(struct kunit *test)
 		entry(&e[i], buf + 100 * i, i + 1, 1);
 		e[i].len = 100;
 	}
-	KUNIT_ASSERT_EQ(test, pl_append(p, e, 4), 0);
+	KUNIT_ASSERT_EQ(test, pl_append(p, e, 3), 0);
+	KUNIT_ASSERT_EQ(test, pl_append(p, e + 3, 1), 0);
 	KUNIT_ASSERT_EQ(test, pl_hs(p, 1, 1, 2), 0);
 	memcpy(save, d->img, DEV_BYTES);
 	base = ring_base(p);
@@ -563,9 +722,14 @@ static void kraft_disklog_loader_cases(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, recover(d, st), 0);
 	KUNIT_EXPECT_EQ(test, st->n_entries, 3);
 	kraft_dl_state_free(st);
-	/* corrupt middle: record 3 bad, record 4 valid */
+	/* corrupt middle: record 3 bad, record 4 (a later append) valid */
 	memcpy(d->img, save, DEV_BYTES);
 	d->img[base + p->ring.offs[2] + 50] ^= 1;
+	KUNIT_EXPECT_EQ(test, recover(d, st), -EUCLEAN);
+	kraft_dl_state_free(st);
+	/* record 2 bad: 3 is of its append, 4 of a later one */
+	memcpy(d->img, save, DEV_BYTES);
+	d->img[base + p->ring.offs[1] + 50] ^= 1;
 	KUNIT_EXPECT_EQ(test, recover(d, st), -EUCLEAN);
 	kraft_dl_state_free(st);
 	/* a committed entry torn away is refused too */
@@ -676,6 +840,7 @@ static struct kunit_case kraft_disklog_cases[] = {
 	KUNIT_CASE(kraft_disklog_loader_cases),
 	KUNIT_CASE(kraft_disklog_ring_full),
 	KUNIT_CASE(kraft_disklog_stale_suffix),
+	KUNIT_CASE(kraft_disklog_any_order),
 	{}
 };
 
