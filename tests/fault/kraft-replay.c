@@ -6,9 +6,11 @@
  *   kraft-replay list LOG
  *	one line an entry: "INDEX FLAGS SECTOR SECTORS [MARK]", FLAGS being
  *	letters: F preflush, U fua, D discard, M mark, T metadata, - none
- *   kraft-replay apply LOG DEV FROM TO [TEAR]
+ *   kraft-replay apply LOG DEV FROM TO [TEAR | rSEED]
  *	write entries FROM..TO-1 to DEV (discards as zeroes), then, with TEAR,
- *	only the first TEAR sectors of entry TO (a write torn by the cut)
+ *	only the first TEAR sectors of entry TO (a write torn by the cut);
+ *	with rSEED, each of its sectors or none at random (a write whose
+ *	sectors were in flight in any order), as the seed SEED draws them
  *
  * Every prefix of the log is a state the device may be in after a cut: the
  * target logs a write when it completes and a write that was not forced
@@ -190,13 +192,16 @@ static int cmd_list(struct lw_log *l)
 	return 0;
 }
 
-/* Copy @nr sectors of entry @c (zeroes for a discard) to the device. */
-static int replay_one(struct lw_log *l, const struct lw_cur *c, uint64_t nr,
-		      int dev)
+/*
+ * Copy @nr sectors of entry @c from its sector @first on (zeroes for a
+ * discard) to the device.
+ */
+static int replay_one(struct lw_log *l, const struct lw_cur *c, uint64_t first,
+		      uint64_t nr, int dev)
 {
 	size_t chunk = 256 * 1024;
 	char *buf = malloc(chunk);
-	uint64_t done = 0, left = nr * l->ssize;
+	uint64_t done = first * l->ssize, left = nr * l->ssize;
 	int ret = 0;
 
 	if (!buf)
@@ -216,14 +221,25 @@ static int replay_one(struct lw_log *l, const struct lw_cur *c, uint64_t nr,
 	return ret ? fail("replaying a write", -ret) : 0;
 }
 
+/* xorshift64: the same sectors for the same seed on every machine */
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* @tear: sectors of entry @to to write, -1 none; @seed: or at random */
 static int cmd_apply(struct lw_log *l, const char *path, uint64_t from,
-		     uint64_t to, long long tear)
+		     uint64_t to, long long tear, uint64_t seed)
 {
 	struct lw_cur c;
-	uint64_t i;
+	uint64_t i, k;
 	int dev;
 
-	if (from > to || to > l->entries || (tear >= 0 && to == l->entries)) {
+	if (from > to || to > l->entries ||
+	    ((tear >= 0 || seed) && to == l->entries)) {
 		fprintf(stderr, "kraft-replay: the log has %" PRIu64 " entries\n",
 			l->entries);
 		return 2;
@@ -237,12 +253,17 @@ static int cmd_apply(struct lw_log *l, const char *path, uint64_t from,
 		if (i < from || c.nr == 0)
 			continue;
 		if (i < to) {
-			if (replay_one(l, &c, c.nr, dev))
+			if (replay_one(l, &c, 0, c.nr, dev))
 				return 1;
+		} else if (seed && !(c.flags & LW_DISCARD)) {
+			for (k = 0; k < c.nr; k++)
+				if (next_rand(&seed) >> 63 &&
+				    replay_one(l, &c, k, 1, dev))
+					return 1;
 		} else if (tear > 0 && !(c.flags & LW_DISCARD)) {
 			uint64_t part = (uint64_t)tear;
 
-			if (replay_one(l, &c, part < c.nr ? part : c.nr, dev))
+			if (replay_one(l, &c, 0, part < c.nr ? part : c.nr, dev))
 				return 1;
 		}
 	}
@@ -254,7 +275,7 @@ static int cmd_apply(struct lw_log *l, const char *path, uint64_t from,
 static int usage(void)
 {
 	fprintf(stderr, "usage: kraft-replay list LOG\n"
-		"       kraft-replay apply LOG DEV FROM TO [TEAR]\n");
+		"       kraft-replay apply LOG DEV FROM TO [TEAR | rSEED]\n");
 	return 2;
 }
 
@@ -271,13 +292,21 @@ int main(int argc, char **argv)
 		char *end1, *end2, *end3 = "";
 		uint64_t from = strtoull(argv[4], &end1, 10);
 		uint64_t to = strtoull(argv[5], &end2, 10);
-		long long tear = argc == 7 ? strtoll(argv[6], &end3, 10) : -1;
+		long long tear = -1;
+		uint64_t seed = 0;
 
+		if (argc == 7 && argv[6][0] == 'r') {
+			seed = strtoull(argv[6] + 1, &end3, 10);
+			if (!seed || !argv[6][1])
+				return usage();
+		} else if (argc == 7) {
+			tear = strtoll(argv[6], &end3, 10);
+		}
 		if (*end1 || *end2 || *end3 || !*argv[4] || !*argv[5])
 			return usage();
 		if (lw_open(&l, argv[2]))
 			return 1;
-		return cmd_apply(&l, argv[3], from, to, tear);
+		return cmd_apply(&l, argv[3], from, to, tear, seed);
 	}
 	return usage();
 }

@@ -9,7 +9,8 @@
 # acknowledged, snapshots once and restarts the node half-way. Then
 # tests/fault/kraft-replay rebuilds on /dev/vdd the device as of seeded
 # points of the log (every prefix is a state a cut can leave), some with
-# the last write torn, and each state, copied to /dev/vde, must start a
+# the last write torn (a prefix of its sectors, or any of them), and each
+# state, copied to /dev/vde, must start a
 # node whose data is exactly the first M puts, M no fewer than the puts
 # acknowledged before the cut. Prints TAP.
 . "$(dirname "$0")/tap.sh"
@@ -68,7 +69,8 @@ check "replaying all of it rebuilds the device" sh -c \
 
 # Crash points: POINTS distinct entries after init's mark (so the count
 # of checks is fixed), seeded, ascending; a third of those that land on a
-# write of several sectors tear it.
+# write of several sectors tear it: half of these after a prefix of its
+# sectors, half with its sectors landed at random (in flight in any order).
 awk -v seed=$SEED -v points=$POINTS '
 	/^#/ { next }
 	$5 == "init" { start = $1 + 1 }
@@ -83,7 +85,8 @@ awk -v seed=$SEED -v points=$POINTS '
 				k = start + int(rand() * (n - start))
 			tear = -1
 			if (flags[k] !~ /[MD]/ && nr[k] > 1 && rand() < 0.34)
-				tear = 1 + int(rand() * (nr[k] - 1))
+				tear = rand() < 0.5 ? 1 + int(rand() * (nr[k] - 1)) :
+				       "r" (1 + int(rand() * 1000000))
 			pick[k] = tear
 		}
 		pick[n] = -1
@@ -123,7 +126,7 @@ state_ok() {
 crash_point() {
 	k=$1 tear=$2
 	acked=$(awk -v k=$k '$1 < k { a = $2 } END { print a + 0 }' /tmp/marks)
-	if [ "$tear" -ge 0 ]; then
+	if [ "$tear" != -1 ]; then
 		$replay apply /dev/vdc /dev/vdd $prev $k $tear || return 1
 	else
 		$replay apply /dev/vdc /dev/vdd $prev $k || return 1
@@ -143,7 +146,11 @@ crash_point() {
 prev=0
 while read -r k tear; do
 	desc="a cut after entry $k"
-	[ "$tear" -ge 0 ] && desc="$desc, the next write torn after $tear sectors"
+	case $tear in
+	-1) ;;
+	r*) desc="$desc, the next write's sectors landed at random (seed ${tear#r})" ;;
+	*) desc="$desc, the next write torn after $tear sectors" ;;
+	esac
 	check "$desc: the node starts and holds a prefix of the puts" crash_point $k $tear
 	prev=$k
 done </tmp/points
