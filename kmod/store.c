@@ -244,8 +244,8 @@ static int write_block(struct kraft_store *s, u64 blk, const u8 *buf,
  *
  * Return: true when @term, @vote, the log's first live entry or the
  * reserved append tags differ from the newest saved:
- * kraft_store_save_hs() writes that with FUA, and a
- * node has it durable before it sends anything. A change of the commit
+ * kraft_store_save_hs() writes that with FUA, and a node has it durable
+ * before it sends anything. A change of the commit
  * index alone is not (see there), and may wait.
  */
 bool kraft_store_hs_sync(const struct kraft_store *s, u64 term, u64 vote)
@@ -264,9 +264,9 @@ bool kraft_store_hs_sync(const struct kraft_store *s, u64 term, u64 vote)
  * @commit: commit index
  *
  * The record of the log's first live entry and the tags reserved for
- * appends go along. Every write goes
- * to the slot not holding the newest durable state. A change of term,
- * vote or first entry is written with FUA and that slot then holds the
+ * appends go along. Every write goes to the slot not holding the newest
+ * durable state. A change of term, vote, first entry or reserved tags is
+ * written with FUA and that slot then holds the
  * newest durable state. A change of the commit index alone is written
  * without FUA, as etcd's WAL leaves it unsynced: Raft does not need it
  * durable (a leader learns it again), and the other slot still holds the

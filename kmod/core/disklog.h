@@ -27,6 +27,12 @@
  */
 #define KRAFT_DL_TAG_BITS	23
 #define KRAFT_DL_TAG_RESERVE	65536u
+/* A log record's header, as ring.c writes it and recover.c reads it */
+#define KRAFT_DL_REC_MAGIC	0x4345524bu	/* "KREC" */
+#define KRAFT_DL_REC_PAD	0xff		/* the type of a pad record */
+/* bytes 25-27: the append's tag, and the mark of its first record */
+#define KRAFT_DL_REC_FIRST	(1u << KRAFT_DL_TAG_BITS)
+#define KRAFT_DL_REC_TAG	(KRAFT_DL_REC_FIRST - 1)
 /*
  * Entries with this much data or more are best checksummed where the data
  * enters (struct kraft_entry's crc), the record combining that CRC with

@@ -10,10 +10,6 @@
  */
 #include "disklog.h"
 
-#define REC_MAGIC	0x4345524bu
-#define REC_PAD		0xff
-#define REC_FIRST	(1u << KRAFT_DL_TAG_BITS)
-
 static void say(const char **why, const char *msg)
 {
 	if (why)
@@ -116,14 +112,15 @@ static int rec_at(const struct kraft_dl_io *io, const struct kraft_dl_state *st,
 	if (err)
 		return err;
 	*wtag = h[25] | h[26] << 8 | h[27] << 16;
-	if (get_unaligned_le32(h) != REC_MAGIC || (*wtag && !st->ring.tagged))
+	if (get_unaligned_le32(h) != KRAFT_DL_REC_MAGIC ||
+	    (*wtag && !st->ring.tagged))
 		return -EBADMSG;
 	e->index = get_unaligned_le64(h + 8);
 	e->term = get_unaligned_le64(h + 16);
 	e->type = h[24];
 	e->len = get_unaligned_le32(h + 28);
 	crc = kr_crc32c(st->ring.salt, h + 8, KRAFT_DL_REC_HDR - 8);
-	if (e->type == REC_PAD)
+	if (e->type == KRAFT_DL_REC_PAD)
 		return e->len == rem - KRAFT_DL_REC_HDR &&
 		       crc == get_unaligned_le32(h + 4) ? -EAGAIN : -EBADMSG;
 	if (e->type > KRAFT_ENTRY_CONF || kraft_dl_rec_len(e->len) > rem ||
@@ -179,11 +176,11 @@ static int push(struct kraft_dl_state *st, struct kraft_entry *e, u64 pos,
  */
 static bool follows(const struct kraft_dl_state *st, u32 prev, u32 wtag)
 {
-	u32 mask = REC_FIRST - 1;
+	u32 mask = KRAFT_DL_REC_TAG;
 
 	if (!st->ring.tagged)
 		return true;
-	return wtag & REC_FIRST ? (wtag & mask) != (prev & mask) :
+	return wtag & KRAFT_DL_REC_FIRST ? (wtag & mask) != (prev & mask) :
 	       wtag == (prev & mask);
 }
 
@@ -218,10 +215,10 @@ static int damaged(const struct kraft_dl_io *io, struct kraft_dl_state *st,
 		if (err)
 			return err == -EBADMSG ? 0 : err;
 		kr_free(next.data);
-		if (!ring->tagged || (nwtag & REC_FIRST &&
+		if (!ring->tagged || (nwtag & KRAFT_DL_REC_FIRST &&
 				      follows(st, wtag, nwtag)))
 			return 1;
-		if (nwtag != (wtag & (REC_FIRST - 1)))
+		if (nwtag != (wtag & KRAFT_DL_REC_TAG))
 			return 0;	/* a leftover of an older append */
 		at += kraft_dl_rec_len(next.len);
 		term = next.term;

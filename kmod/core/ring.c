@@ -3,16 +3,13 @@
  * ring.c - the log ring: records (a 32-byte header with index, term,
  * type, the append's tag (format version 2), length and a CRC32C, then the
  * data, 8-byte aligned) packed one after another, spanning blocks,
- * wrapping at the ring's end behind a pad record. Offsets here grow monotonically; the device position is the
- * offset modulo the ring size. This file plans writes; the caller makes
- * them durable before reporting anything. No locks.
+ * wrapping at the ring's end behind a pad record. Offsets here grow
+ * monotonically; the device position is the offset modulo the ring size.
+ * This file plans writes; the caller makes them durable before reporting
+ * anything. No locks.
  */
 #include "disklog.h"
 #include "crc_combine.h"
-
-#define REC_MAGIC	0x4345524bu	/* "KREC" */
-#define REC_PAD		0xff
-#define REC_FIRST	(1u << KRAFT_DL_TAG_BITS)	/* first of its append */
 
 static u64 rd_down(u64 x, u32 a)
 {
@@ -217,7 +214,7 @@ static void put_header(struct kraft_dl_ring *ring, u8 *p, u64 index,
 {
 	u32 crc, xpow = e && e->crc_known ? xpow_for(ring, len) : 0;
 
-	put_unaligned_le32(REC_MAGIC, p);
+	put_unaligned_le32(KRAFT_DL_REC_MAGIC, p);
 	put_unaligned_le64(index, p + 8);
 	put_unaligned_le64(term, p + 16);
 	p[24] = type;
@@ -227,7 +224,7 @@ static void put_header(struct kraft_dl_ring *ring, u8 *p, u64 index,
 	put_unaligned_le32(len, p + 28);
 	if (!xpow)
 		crc = kr_crc32c(ring->salt, p + 8, KRAFT_DL_REC_HDR - 8 +
-				(type == REC_PAD ? 0 : len));
+				(type == KRAFT_DL_REC_PAD ? 0 : len));
 	else
 		crc = kraft_crc32c_combine(kr_crc32c(ring->salt, p + 8,
 						     KRAFT_DL_REC_HDR - 8),
@@ -295,15 +292,17 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			 struct kraft_dl_write *w)
 {
 	u64 first, end, final, *pos;
-	u32 i, wtag = 0;
+	u32 i, wtag = 0, first_mark = 0;
 	u8 *buf;
 
 	if (!n)
 		return 0;
 	if (kraft_dl_ring_tag_reserve(ring))
 		return -EAGAIN;
-	if (ring->tagged)
-		wtag = ring->tag & (REC_FIRST - 1);
+	if (ring->tagged) {
+		wtag = ring->tag & KRAFT_DL_REC_TAG;
+		first_mark = KRAFT_DL_REC_FIRST;
+	}
 	for (i = 0; i < n; i++) {
 		if (e[i].index != ring->start_index + ring->n + i)
 			return -EINVAL;
@@ -336,7 +335,7 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 			memset(buf + (prev_end - first), 0, rem);
 			if (rem >= KRAFT_DL_REC_HDR)
 				put_header(ring, buf + (prev_end - first),
-					   0, 0, REC_PAD, wtag,
+					   0, 0, KRAFT_DL_REC_PAD, wtag,
 					   rem - KRAFT_DL_REC_HDR, NULL);
 		}
 		if (e[i].len)
@@ -344,7 +343,7 @@ int kraft_dl_ring_append(struct kraft_dl_ring *ring,
 		memset(rec + KRAFT_DL_REC_HDR + e[i].len, 0,
 		       kraft_dl_rec_len(e[i].len) - KRAFT_DL_REC_HDR - e[i].len);
 		put_header(ring, rec, e[i].index, e[i].term, e[i].type,
-			   wtag | (!i && ring->tagged ? REC_FIRST : 0),
+			   i ? wtag : wtag | first_mark,
 			   e[i].len, &e[i]);
 	}
 	memset(buf + (final - first), 0, end - final);

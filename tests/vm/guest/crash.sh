@@ -10,9 +10,9 @@
 # tests/fault/kraft-replay rebuilds on /dev/vdd the device as of seeded
 # points of the log (every prefix is a state a cut can leave), some with
 # the last write torn (a prefix of its sectors, or any of them), and each
-# state, copied to /dev/vde, must start a
-# node whose data is exactly the first M puts, M no fewer than the puts
-# acknowledged before the cut. Prints TAP.
+# state, copied to /dev/vde, must start a node whose data is exactly the
+# first M puts, M no fewer than the puts acknowledged before the cut.
+# Prints TAP.
 . "$(dirname "$0")/tap.sh"
 export KRAFTCTL_TIMEOUT_MS=10000 DM_DISABLE_UDEV=1
 dm="/usr/sbin/dmsetup --noudevsync"
